@@ -348,7 +348,7 @@ export class PlanService {
       const yearValues: YearValue[] = [...byYear.values()].sort((a, b) => a.year - b.year).map((a) => ({ year: a.year, value: a.value }));
       const totals = new Map(runningTotals(yearValues, fromYear).map((r) => [r.year, r.value]));
       const actuals: ActualView[] = [...byYear.values()].sort((a, b) => a.year - b.year).map((a) => ({ ...a, cumulative: ind.kind === 'cumulative' ? (totals.get(a.year) ?? null) : null }));
-      const status = judge(ind.kind, fromYear, points, yearValues, trajectory);
+      const status = judge(ind.kind, fromYear, points, yearValues, trajectory, currentFy);
       const latest = status.year === null ? null : (actuals.filter((a) => a.year <= status.year!).at(-1) ?? null);
       const targetIds = new Set(own.map((t) => t.id));
       const group = groups.find((g) => g.plan_id === own[0]!.plan_id && g.number === own[0]!.group_number);

@@ -123,9 +123,10 @@ export function lastTargetYear(targets: TargetPoint[]): number | null {
 /**
  * Judge an indicator for its latest reported year (capped at the last target year).
  * `actuals` are per-year values (counts within the year for cumulative indicators; for milestones,
- * 1 = done, 0 = not yet, by calendar year).
+ * 1 = done, 0 = not yet, by calendar year). `inProgressYear` is the fiscal year now running, whose
+ * figure is still growing (a live metric).
  */
-export function judge(kind: IndicatorKind, fromYear: number, targets: TargetPoint[], actuals: YearValue[], trajectory: TrajectoryPoint[]): Judgement {
+export function judge(kind: IndicatorKind, fromYear: number, targets: TargetPoint[], actuals: YearValue[], trajectory: TrajectoryPoint[], inProgressYear?: number): Judgement {
   const cap = lastTargetYear(targets);
   const none: Judgement = { code: 'no_data', year: null, actual: null, expected: null, ratio: null, targetYear: null, targetValue: null };
   const reported = actuals.filter((a) => (kind === 'cumulative' ? a.year >= fromYear : true)).sort((a, b) => a.year - b.year);
@@ -143,7 +144,8 @@ export function judge(kind: IndicatorKind, fromYear: number, targets: TargetPoin
       const ratio = expected ? total / expected : null;
       let code: StatusCode;
       if (gov.value !== null && total >= gov.value) code = 'achieved';
-      else if (year >= gov.year) code = 'off_track';
+      // A target year that has ended without the target is missed; one still in progress is judged on pace.
+      else if (year >= gov.year && year !== inProgressYear) code = 'off_track';
       else if (expected === null) code = 'no_interim_target';
       else if (total >= expected) code = 'on_track';
       else if (total >= CUMULATIVE_AT_RISK * expected) code = 'at_risk';
