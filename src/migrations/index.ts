@@ -1,9 +1,19 @@
 import type { Migration } from 'kysely';
 import * as core from './20261127_0001_core.js';
 import * as plan from './20261127_0002_plan.js';
+import * as companies from './20261127_0003_companies.js';
+import * as catalog from './20261127_0004_catalog.js';
+import * as attraction from './20261127_0005_attraction.js';
+import * as support from './20261127_0006_support.js';
+import * as matching from './20261127_0007_matching.js';
 
-/** Every migration, in order. Migrations are frozen: add a new file, never edit an applied one. */
+/** Every migration, in order. Migrations are frozen once released: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
   '20261127_0001_core': core,
   '20261127_0002_plan': plan,
+  '20261127_0003_companies': companies,
+  '20261127_0004_catalog': catalog,
+  '20261127_0005_attraction': attraction,
+  '20261127_0006_support': support,
+  '20261127_0007_matching': matching,
 };

@@ -1,0 +1,6 @@
+import type { KabutoModule } from '../core/context.js';
+
+export const attractionModule: KabutoModule = {
+  name: 'attraction',
+  routes() {},
+};

@@ -1,0 +1,6 @@
+import type { KabutoModule } from '../core/context.js';
+
+export const catalogModule: KabutoModule = {
+  name: 'catalog',
+  routes() {},
+};

@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely';
+
+// Tables of the catalog domain.
+export async function up(db: Kysely<any>): Promise<void> {
+  void db;
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  void db;
+}
