@@ -6,6 +6,7 @@ import * as catalog from './20261127_0004_catalog.js';
 import * as attraction from './20261127_0005_attraction.js';
 import * as support from './20261127_0006_support.js';
 import * as matching from './20261127_0007_matching.js';
+import * as catalogSearch from './20261127_0008_catalog_search.js';
 
 /** Every migration, in order. Migrations are frozen once released: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0005_attraction': attraction,
   '20261127_0006_support': support,
   '20261127_0007_matching': matching,
+  '20261127_0008_catalog_search': catalogSearch,
 };
