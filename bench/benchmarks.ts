@@ -1,0 +1,5 @@
+import type { Benchmark } from './format.js';
+import { planBench } from './plan.js';
+
+/** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
+export const benchmarks: Benchmark[] = [planBench];

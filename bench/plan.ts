@@ -1,0 +1,115 @@
+/**
+ * The plan's read path under load: requests per second of `GET /api/v1/plan` and of `GET /plan`,
+ * each beside a bare Fastify route returning the same bytes from memory, in the same run.
+ *
+ * warm: no write between rounds (the cached view answers).
+ * cold: a measurement is written through the API (bearer token) right before each round, so the
+ *       round starts on a stale cache that must notice the new data version and recompute. Cold
+ *       rounds are short so the recomputation is a visible share of each round.
+ *
+ * Goals: the API at ≥ 50 % of the bare route, the page at ≥ 25 %.
+ */
+import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
+import { startHost } from './host.js';
+import { loadRound, rps, type LoadResult } from './load.js';
+import type { PlanHostInfo } from './plan-host.js';
+
+const INDICATOR = 'IND-FOREIGN-FINANCIAL-ATTRACTION';
+
+interface Sizes {
+  warmupSeconds: number;
+  warmRounds: number;
+  warmSeconds: number;
+  coldRounds: number;
+  coldSeconds: number;
+  connections: number;
+}
+
+const FULL: Sizes = { warmupSeconds: 1, warmRounds: 3, warmSeconds: 2, coldRounds: 8, coldSeconds: 0.25, connections: 10 };
+const SMOKE: Sizes = { warmupSeconds: 0, warmRounds: 1, warmSeconds: 0.2, coldRounds: 1, coldSeconds: 0.2, connections: 4 };
+
+const TARGETS = [
+  { path: '/api/v1/plan', name: 'plan-api', goal: 0.5 },
+  { path: '/plan', name: 'plan-page', goal: 0.25 },
+] as const;
+
+export const planBench: Benchmark = {
+  name: 'plan',
+  description: 'GET /api/v1/plan and GET /plan against a bare route serving the same bytes (req/s, warm and cold)',
+  async *run(opts: BenchOptions): AsyncGenerator<BenchLine> {
+    const size = opts.smoke ? SMOKE : FULL;
+    const host = await startHost<PlanHostInfo>(new URL('./plan-host.ts', import.meta.url));
+    try {
+      const { app, bare, token, captured } = host.info;
+      const period = await writablePeriod(app);
+      let written = 0;
+      const write = async () => {
+        written += 1;
+        const res = await fetch(`${app}/api/v1/plan/indicators/${INDICATOR}/measurements`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ period, value: written, source: 'benchmark' }),
+        });
+        if (res.status !== 201) throw new Error(`writing a measurement answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      };
+
+      for (const target of TARGETS) {
+        const cap = captured[target.path];
+        if (!cap || cap.status !== 200) throw new Error(`GET ${target.path} answered ${cap?.status ?? 'nothing'} when its body was captured; cannot benchmark it`);
+        opts.log(`${target.path}: ${cap.bytes} bytes, ${cap.contentType}`);
+        const round = (base: string, seconds: number) => loadRound(base + target.path, { seconds, connections: size.connections });
+
+        if (size.warmupSeconds > 0) {
+          await round(app, size.warmupSeconds);
+          await round(bare, size.warmupSeconds);
+        }
+
+        // Rounds alternate which server goes first, so drift (thermal, GC) falls on both alike.
+        const warm = { app: [] as LoadResult[], bare: [] as LoadResult[] };
+        for (let r = 0; r < size.warmRounds; r++) {
+          for (const side of r % 2 ? (['bare', 'app'] as const) : (['app', 'bare'] as const)) {
+            warm[side].push(await round(side === 'app' ? app : bare, size.warmSeconds));
+          }
+        }
+        yield report(opts, `${target.name}-warm-sqlite`, target.goal, warm.app, warm.bare);
+
+        const cold = { app: [] as LoadResult[], bare: [] as LoadResult[] };
+        for (let r = 0; r < size.coldRounds; r++) {
+          for (const side of r % 2 ? (['bare', 'app'] as const) : (['app', 'bare'] as const)) {
+            if (side === 'app') {
+              await write();
+              cold.app.push(await round(app, size.coldSeconds));
+            } else cold.bare.push(await round(bare, size.coldSeconds));
+          }
+        }
+        await expectLatest(app, written);
+        yield report(opts, `${target.name}-cold-sqlite`, target.goal, cold.app, cold.bare);
+      }
+    } finally {
+      await host.close();
+    }
+  },
+};
+
+function report(opts: BenchOptions, bench: string, goal: number, app: LoadResult[], bare: LoadResult[]): BenchLine {
+  const l = line({ bench, value: rps(app), unit: 'req/s', baseline: rps(bare), goal, goal_on: 'ratio', lower_is_better: false });
+  const n = app.reduce((s, r) => s + r.requests, 0);
+  opts.log(`${bench}: app ${l.value} req/s, bare ${l.baseline} req/s, ratio ${l.ratio} (goal ≥ ${goal}; ${n} app requests in ${app.length} round(s))`);
+  return l;
+}
+
+/** A fiscal year the plan accepts measurements for (the plan's own last year, inside the accepted span). */
+async function writablePeriod(app: string): Promise<number> {
+  const res = await fetch(`${app}/api/v1/plan`);
+  if (res.status !== 200) throw new Error(`GET /api/v1/plan answered ${res.status}`);
+  const { plan } = (await res.json()) as { plan: { toFiscalYear: number; acceptedYears: { min: number; max: number } } };
+  return Math.min(Math.max(plan.toFiscalYear, plan.acceptedYears.min), plan.acceptedYears.max);
+}
+
+/** The cold figure is only honest if the reads after the writes really saw them. */
+async function expectLatest(app: string, value: number): Promise<void> {
+  const res = await fetch(`${app}/api/v1/plan`);
+  const body = (await res.json()) as { indicators: { id: string; latest: { value: number } | null }[] };
+  const latest = body.indicators.find((i) => i.id === INDICATOR)?.latest;
+  if (latest?.value !== value) throw new Error(`after the last write (value ${value}) the plan API still shows ${JSON.stringify(latest)}: the cache did not notice the write`);
+}

@@ -1,0 +1,141 @@
+/**
+ * The plan pages in real Chromium: accessible in both languages (axe), usable without JavaScript
+ * (a staff member signs in and enters a measurement through the forms), and the language switch
+ * is remembered. One browser for the file; each test gets its own context.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { browserSkip, launchBrowser, startApp, createUser, signInThroughForm, open, expectAccessible, seriousViolations, JA_BROWSER, type LiveApp } from './browser.js';
+
+const INDICATOR = 'IND-FOREIGN-FINANCIAL-ATTRACTION';
+const PLAN_PAGES = ['/plan', `/plan/indicators/${INDICATOR}`, '/plan/annual'];
+const LANGS = ['ja', 'en'] as const;
+
+describe('plan pages in a real browser', { skip: browserSkip }, () => {
+  let browser: Browser;
+  let live: LiveApp;
+
+  before(async () => {
+    browser = await launchBrowser();
+    live = await startApp();
+  });
+  after(async () => {
+    await browser?.close();
+    await live?.close();
+  });
+
+  it('has an axe check that really fails a page with a serious violation (so a pass means something)', async () => {
+    const context = await browser.newContext(JA_BROWSER);
+    try {
+      const page = await context.newPage();
+      await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1><input type="text" id="unlabelled"></main></body></html>');
+      const violations = await seriousViolations(page);
+      assert.ok(violations.some((v) => v.id === 'label'), `axe missed an unlabelled input: ${JSON.stringify(violations.map((v) => v.id))}`);
+      await assert.rejects(expectAccessible(page, 'a test page'), (err: Error) => /label \((critical|serious)\).*\n.*#unlabelled/s.test(err.message));
+    } finally {
+      await context.close();
+    }
+  });
+
+  describe('axe finds no serious or critical violation', () => {
+    let context: BrowserContext;
+    let page: Page;
+    before(async () => {
+      context = await browser.newContext(JA_BROWSER);
+      page = await context.newPage();
+    });
+    after(async () => context?.close());
+
+    for (const path of PLAN_PAGES) {
+      for (const lang of LANGS) {
+        it(`on ${path}?lang=${lang}`, async () => {
+          await open(page, `${live.url}${path}?lang=${lang}`);
+          assert.equal(await page.getAttribute('html', 'lang'), lang, `${path}?lang=${lang} is not marked as ${lang}`);
+          await expectAccessible(page, `${path}?lang=${lang}`);
+        });
+      }
+    }
+
+    for (const lang of LANGS) {
+      it(`on /login?lang=${lang}`, async () => {
+        await open(page, `${live.url}/login?lang=${lang}`);
+        await expectAccessible(page, `/login?lang=${lang}`);
+      });
+    }
+  });
+
+  it('lets staff enter a measurement through the forms with JavaScript off, and /plan shows it', async () => {
+    const context = await browser.newContext({ ...JA_BROWSER, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      const staff = await createUser(live.app, 'staff');
+      const before = await planRow(page, live.url);
+
+      await signInThroughForm(page, live.url, staff, `/plan/indicators/${INDICATOR}`);
+      assert.equal(new URL(page.url()).pathname, `/plan/indicators/${INDICATOR}`, 'sign-in did not return to the indicator page');
+
+      const form = page.locator(`form[action$="/plan/indicators/${INDICATOR}/measurements"]`);
+      assert.equal(await form.count(), 1, 'the indicator page shows staff one measurement form');
+      await setField(form, 'period', '2018');
+      await setField(form, 'value', '37');
+      await setField(form, 'source', '東京都 産業労働局 調べ (browser test)');
+      await setField(form, ['as_of', 'asOf'], '2019-05-31');
+      await setField(form, 'note', 'entered in a browser without JavaScript');
+      await Promise.all([page.waitForEvent('load'), form.locator('button[type="submit"], input[type="submit"]').first().click()]);
+      assert.equal(await page.locator('.error-summary, [role="alert"]').count(), 0, `the form was refused: ${await page.locator('main').innerText()}`);
+
+      const after = await planRow(page, live.url);
+      assert.notEqual(after, before, `the /plan row of ${INDICATOR} did not change: ${after}`);
+      assert.match(after, /37/, `the /plan row of ${INDICATOR} does not show the new actual 37: ${after}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switches language with the link and remembers the choice on the next page', async () => {
+    const context = await browser.newContext(JA_BROWSER);
+    try {
+      const page = await context.newPage();
+      await open(page, `${live.url}/plan`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja', 'a Japanese browser gets Japanese first');
+
+      await Promise.all([page.waitForURL(/[?&]lang=en\b/), page.locator('a.lang-switch').click()]);
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.equal(new URL(page.url()).pathname, '/plan', 'the switch stays on the same page');
+
+      await open(page, `${live.url}/plan/annual`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the next page without ?lang stays English');
+      await open(page, `${live.url}/plan/indicators/${INDICATOR}`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+      await Promise.all([page.waitForURL(/[?&]lang=ja\b/), page.locator('a.lang-switch').click()]);
+      await open(page, `${live.url}/plan`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja', 'switching back to Japanese is remembered too');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** The text of the indicator's entry on /plan (the element around its link). */
+async function planRow(page: Page, base: string): Promise<string> {
+  await open(page, `${base}/plan`);
+  const link = page.locator(`main a[href$="/plan/indicators/${INDICATOR}"]`).first();
+  assert.equal(await link.count(), 1, `/plan has no link to ${INDICATOR}`);
+  const row = page.locator('tr, li, article').filter({ has: page.locator(`a[href$="/plan/indicators/${INDICATOR}"]`) }).last();
+  return (await row.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Fill a form field by name whatever control it is (text, number, date, select, textarea). */
+async function setField(form: Locator, names: string | string[], value: string): Promise<void> {
+  for (const name of Array.isArray(names) ? names : [names]) {
+    const field = form.locator(`[name="${name}"]`);
+    if ((await field.count()) === 0) continue;
+    const tag = await field.first().evaluate((el) => el.tagName.toLowerCase());
+    if (tag === 'select') await field.first().selectOption(value);
+    else await field.first().fill(value);
+    return;
+  }
+  assert.fail(`the measurement form has no field named ${[names].flat().join(' or ')}`);
+}
