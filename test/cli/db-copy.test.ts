@@ -1,0 +1,121 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { systemClock } from '../../src/core/clock.js';
+import { systemActor } from '../../src/core/audit.js';
+import { openDatabase, type DatabaseHandle } from '../../src/core/db/index.js';
+import { migrateToLatest } from '../../src/core/db/migrate.js';
+import { AuthService } from '../../src/core/auth/service.js';
+import { freshDatabase, skipFor, TEST_PASSWORD, type TestDatabase } from '../helpers.js';
+import { kabuto, show, tempDir } from './run.js';
+
+async function count(h: DatabaseHandle, table: 'users' | 'audit_log' | 'api_tokens'): Promise<number> {
+  const r = await h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+describe('kabuto db copy (SQLite to PostgreSQL)', { skip: skipFor('postgres') }, () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sqliteUrl: string;
+  let target: TestDatabase;
+
+  before(async () => {
+    tmp = tempDir();
+    sqliteUrl = `sqlite:${join(tmp.dir, 'kabuto.db')}`;
+    const h = openDatabase(sqliteUrl);
+    try {
+      await migrateToLatest(h.db);
+      const auth = new AuthService(h.db, systemClock, 14);
+      const admin = await auth.createUser(systemActor('test'), { email: 'admin@example.jp', role: 'admin', password: TEST_PASSWORD });
+      await auth.createUser(systemActor('test'), { email: 'pub@example.jp', role: 'publisher', password: TEST_PASSWORD, orgId: '130001' });
+      await auth.createUser(systemActor('test'), { email: 'member@example.jp', role: 'member', password: TEST_PASSWORD, companyId: 'c-1' });
+      await auth.createToken(systemActor('test'), admin.id, 'ci', null);
+    } finally {
+      await h.close();
+    }
+    target = await freshDatabase('postgres');
+  });
+  after(async () => {
+    await target?.drop();
+    tmp?.cleanup();
+  });
+
+  it('moves users and audit rows, with matching row counts and sequences past the copied ids', async () => {
+    const r = await kabuto(['db', 'copy', '--to', target.url, '--batch-size', '2'], { env: { DATABASE_URL: sqliteUrl } });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /^users\s+3\s+3\s+ok$/m);
+    assert.match(r.stdout, /^audit_log\s+4\s+4\s+ok$/m);
+    assert.match(r.stdout, /row counts match/);
+    assert.doesNotMatch(r.stdout, /MISMATCH/);
+    assert.match(r.stderr, /db copy: 100%/);
+
+    const pg = openDatabase(target.url);
+    try {
+      assert.equal(await count(pg, 'users'), 3);
+      assert.equal(await count(pg, 'audit_log'), 4);
+      assert.equal(await count(pg, 'api_tokens'), 1);
+      const auth = new AuthService(pg.db, systemClock, 14);
+      // The copied password hash still verifies, and a new insert gets the next id, not a duplicate key.
+      assert.equal((await auth.verifyLogin('pub@example.jp', TEST_PASSWORD, '127.0.0.1')).orgId, '130001');
+      const added = await auth.createUser(systemActor('test'), { email: 'after@example.jp', role: 'staff', password: TEST_PASSWORD });
+      assert.equal(added.id, 4);
+      const audit = await pg.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal(audit.id, 5);
+    } finally {
+      await pg.close();
+    }
+  });
+
+  it('refuses a target that holds data (exit 3), and --force-empty replaces it in one go', async () => {
+    const refused = await kabuto(['db', 'copy', '--to', target.url], { env: { DATABASE_URL: sqliteUrl } });
+    assert.equal(refused.code, 3, show(refused));
+    assert.match(refused.stderr, /the target already holds data in: .*users/);
+    const pg = openDatabase(target.url);
+    try {
+      assert.equal(await count(pg, 'users'), 4, 'the refused copy changed nothing');
+      const forced = await kabuto(['db', 'copy', '--to', target.url, '--force-empty'], { env: { DATABASE_URL: sqliteUrl } });
+      assert.equal(forced.code, 0, show(forced));
+      assert.match(forced.stdout, /^users\s+3\s+3\s+ok$/m);
+      assert.equal(await count(pg, 'users'), 3);
+    } finally {
+      await pg.close();
+    }
+  });
+
+  it('exits 2 when --to is not PostgreSQL or the source is not SQLite', async () => {
+    const to = await kabuto(['db', 'copy', '--to', 'sqlite:other.db'], { env: { DATABASE_URL: sqliteUrl } });
+    assert.equal(to.code, 2, show(to));
+    assert.match(to.stderr, /--to must be a postgres:\/\/ URL/);
+    const from = await kabuto(['db', 'copy', '--to', target.url], { env: { DATABASE_URL: target.url, SESSION_SECRET: 'x'.repeat(32) } });
+    assert.equal(from.code, 2, show(from));
+    assert.match(from.stderr, /db copy reads a SQLite installation/);
+  });
+
+  it('copies a table that references itself, even when a parent row comes after its child', async () => {
+    const src = `sqlite:${join(tmp.dir, 'tree.db')}`;
+    const dst = await freshDatabase('postgres');
+    const a = openDatabase(src);
+    const b = openDatabase(dst.url);
+    try {
+      for (const h of [a, b]) {
+        await migrateToLatest(h.db);
+        await sql`create table cli_tree (id integer primary key, parent_id integer references cli_tree (id), name text not null)`.execute(h.db);
+      }
+      await sql`insert into cli_tree (id, parent_id, name) values (3, null, 'root'), (1, 2, 'leaf'), (2, 3, 'branch')`.execute(a.db);
+      const r = await kabuto(['db', 'copy', '--to', dst.url, '--batch-size', '1'], { env: { DATABASE_URL: src } });
+      assert.equal(r.code, 0, show(r));
+      assert.match(r.stdout, /^cli_tree\s+3\s+3\s+ok$/m);
+      const rows = await sql<{ id: number; parent_id: number | null }>`select id, parent_id from cli_tree order by id`.execute(b.db);
+      assert.deepEqual(rows.rows, [
+        { id: 1, parent_id: 2 },
+        { id: 2, parent_id: 3 },
+        { id: 3, parent_id: null },
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+      await dst.drop();
+    }
+  });
+});
