@@ -1,0 +1,104 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { DbOrTrx, Dialect } from '../core/db/index.js';
+import { matchPredicate, tsQuery } from '../core/search/fts.js';
+import type { CompaniesTable, CompanyContactsTable } from './tables.js';
+
+export type CompanyRow = CompaniesTable & { id: number };
+
+export interface SearchFilters {
+  phrases?: string[][];
+  /** Exact name key: rows whose key equals it come first. */
+  exactKey?: string | null;
+  corporateNumber?: string;
+  /** Leading digits of a corporate number. */
+  corporateNumberPrefix?: string;
+  jsicMajor?: string;
+  jsicDivision?: string;
+  country?: string;
+  registeredInTokyo?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Kysely queries of the companies domain. The service owns transactions and rules. */
+export const companiesStore = {
+  byId: (db: DbOrTrx, id: number) => db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst() as Promise<CompanyRow | undefined>,
+  byIds: (db: DbOrTrx, ids: number[]) => (ids.length ? (db.selectFrom('companies').selectAll().where('id', 'in', ids).execute() as Promise<CompanyRow[]>) : Promise.resolve([] as CompanyRow[])),
+  byCorporateNumber: (db: DbOrTrx, n: string) => db.selectFrom('companies').selectAll().where('corporate_number', '=', n).executeTakeFirst() as Promise<CompanyRow | undefined>,
+  byCorporateNumbers: (db: DbOrTrx, ns: string[]) => (ns.length ? (db.selectFrom('companies').selectAll().where('corporate_number', 'in', ns).execute() as Promise<CompanyRow[]>) : Promise.resolve([] as CompanyRow[])),
+
+  /** Live companies (not merged away) whose Japanese or English name key is one of keys. */
+  async nearDuplicates(db: DbOrTrx, keys: string[], excludeId?: number): Promise<CompanyRow[]> {
+    if (!keys.length) return [];
+    let q = db
+      .selectFrom('companies')
+      .selectAll()
+      .where((eb) => eb.or([eb('name_key_ja', 'in', keys), eb('name_key_en', 'in', keys)]))
+      .where('merged_into', 'is', null);
+    if (excludeId !== undefined) q = q.where('id', '!=', excludeId);
+    return (await q.orderBy('id').limit(20).execute()) as CompanyRow[];
+  },
+
+  insert: (db: DbOrTrx, row: Insertable<CompaniesTable>) => db.insertInto('companies').values(row).returningAll().executeTakeFirstOrThrow() as Promise<CompanyRow>,
+  update: (db: DbOrTrx, id: number, set: Updateable<CompaniesTable>) => db.updateTable('companies').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow() as Promise<CompanyRow>,
+
+  /** Write (or rewrite) a company's search document; `doc` is encoded tokens separated by spaces. */
+  async writeSearch(db: DbOrTrx, dialect: Dialect, id: number, doc: string): Promise<void> {
+    if (dialect === 'sqlite') {
+      await sql`delete from company_search where rowid = ${id}`.execute(db);
+      await sql`insert into company_search (rowid, doc) values (${id}, ${doc})`.execute(db);
+    } else {
+      await sql`insert into company_search (company_id, doc) values (${id}, to_tsvector('simple', ${doc}))
+        on conflict (company_id) do update set doc = excluded.doc`.execute(db);
+    }
+  },
+
+  async deleteSearch(db: DbOrTrx, dialect: Dialect, id: number): Promise<void> {
+    if (dialect === 'sqlite') await sql`delete from company_search where rowid = ${id}`.execute(db);
+    else await sql`delete from company_search where company_id = ${id}`.execute(db);
+  },
+
+  /** One page of live companies matching the filters, and the total. */
+  async search(db: DbOrTrx, dialect: Dialect, f: SearchFilters): Promise<{ total: number; rows: CompanyRow[] }> {
+    const text = !!f.phrases?.length;
+    const join = text ? (dialect === 'sqlite' ? sql`join company_search on company_search.rowid = c.id` : sql`join company_search on company_search.company_id = c.id`) : sql``;
+    const conds = [sql`c.merged_into is null`];
+    if (text) conds.push(matchPredicate(dialect, 'company_search', 'doc', f.phrases!));
+    if (f.corporateNumber) conds.push(sql`c.corporate_number = ${f.corporateNumber}`);
+    // A range over the unique index: '9' < ':' in every collation we use.
+    if (f.corporateNumberPrefix) conds.push(sql`c.corporate_number >= ${f.corporateNumberPrefix} and c.corporate_number < ${f.corporateNumberPrefix + ':'}`);
+    if (f.jsicMajor) conds.push(sql`c.jsic_major = ${f.jsicMajor}`);
+    if (f.jsicDivision) conds.push(sql`c.jsic_division = ${f.jsicDivision}`);
+    if (f.country) conds.push(sql`c.country = ${f.country}`);
+    if (f.registeredInTokyo !== undefined) conds.push(sql`c.registered_in_tokyo = ${f.registeredInTokyo ? 1 : 0}`);
+    const where = sql.join(conds, sql` and `);
+    const count = await sql<{ n: number }>`select count(*) as n from companies c ${join} where ${where}`.execute(db);
+    const total = Number(count.rows[0]?.n ?? 0);
+    if (total === 0 || f.offset >= total) return { total, rows: [] };
+    // Order: an exact name match first, then the index's relevance, then the listing order.
+    const order: ReturnType<typeof sql>[] = [];
+    if (f.exactKey) order.push(sql`case when c.name_key_ja = ${f.exactKey} or c.name_key_en = ${f.exactKey} then 0 else 1 end`);
+    if (text) order.push(dialect === 'sqlite' ? sql`company_search.rank` : sql`ts_rank(company_search.doc, to_tsquery('simple', ${tsQuery(f.phrases!)})) desc`);
+    order.push(sql`c.sort_key`, sql`c.id`);
+    const rows = await sql<CompanyRow>`select c.* from companies c ${join} where ${where} order by ${sql.join(order, sql`, `)} limit ${f.limit} offset ${f.offset}`.execute(db);
+    return { total, rows: rows.rows };
+  },
+
+  /** The naive scan the benchmark compares against: LIKE '%…%' over names and kana. */
+  async likeScan(db: DbOrTrx, needle: string, limit: number): Promise<{ total: number; rows: CompanyRow[] }> {
+    const pat = `%${needle.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    const where = sql`c.merged_into is null and (c.name_ja like ${pat} escape '\\' or c.name_en like ${pat} escape '\\' or c.kana like ${pat} escape '\\')`;
+    const count = await sql<{ n: number }>`select count(*) as n from companies c where ${where}`.execute(db);
+    const rows = await sql<CompanyRow>`select c.* from companies c where ${where} order by c.sort_key, c.id limit ${limit}`.execute(db);
+    return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows };
+  },
+
+  /** Companies merged into `id` (directly; chains are flattened on merge). */
+  mergedInto: (db: DbOrTrx, id: number) => db.selectFrom('companies').select(['id']).where('merged_into', '=', id).execute(),
+
+  contacts: (db: DbOrTrx, companyId: number) => db.selectFrom('company_contacts').selectAll().where('company_id', '=', companyId).orderBy('id').execute(),
+  contact: (db: DbOrTrx, id: number) => db.selectFrom('company_contacts').selectAll().where('id', '=', id).executeTakeFirst(),
+  insertContact: (db: DbOrTrx, row: Insertable<CompanyContactsTable>) => db.insertInto('company_contacts').values(row).returningAll().executeTakeFirstOrThrow(),
+  updateContact: (db: DbOrTrx, id: number, set: Updateable<CompanyContactsTable>) => db.updateTable('company_contacts').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
+  deleteContact: (db: DbOrTrx, id: number) => db.deleteFrom('company_contacts').where('id', '=', id).execute(),
+};
