@@ -197,9 +197,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // CSRF on every cookie-borne write: forms carry _csrf, JSON clients on a session send x-csrf-token.
   // Token-authenticated clients carry no cookies and are exempt; compatibility APIs have their own rules.
+  // An unknown route writes nothing, so it answers 404 rather than a misleading CSRF refusal.
   app.addHook('preValidation', (req, reply, done) => {
     const cfg = req.routeOptions.config as { compat?: boolean };
-    if (!UNSAFE.has(req.method) || cfg.compat || req.authVia === 'token') return done();
+    if (!UNSAFE.has(req.method) || req.is404 || cfg.compat || req.authVia === 'token') return done();
     app.csrfProtection(req, reply, done);
   });
 

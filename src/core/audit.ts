@@ -40,12 +40,16 @@ function maskEmail(v: string): string {
   return at > 0 ? `${v[0]}***@${v.slice(at + 1)}` : '[redacted]';
 }
 
+// An address typed into free text (a token named after its owner) is personal data too.
+const EMAIL_IN_TEXT = /([^\s@<>"'(),;:]+)@([^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+)/g;
+
 export function redact(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(EMAIL_IN_TEXT, (_m, local: string, domain: string) => `${local[0]}***@${domain}`);
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (PERSONAL_KEYS.has(k) || extraKeys.has(k)) {
+      if (PERSONAL_KEYS.has(k) || extraKeys.has(k) || k.endsWith('_email')) {
         if (v === null || v === undefined) out[k] = v;
         else if ((k === 'email' || k.endsWith('_email')) && typeof v === 'string') out[k] = maskEmail(v);
         else out[k] = '[redacted]';

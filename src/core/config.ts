@@ -109,7 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** On SQLite the secret is generated once and kept beside the database, so a fresh start just works. */
 function readOrCreateSecret(dataDir: string): string {
   const file = resolve(dataDir, 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    // A truncated or hand-edited file must not silently weaken the CSRF key.
+    if (kept.length < 32) throw new ConfigError('SESSION_SECRET', `the generated secret in ${file} is shorter than 32 characters; delete the file to generate a new one, or set SESSION_SECRET`);
+    return kept;
+  }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret + '\n', { mode: 0o600 });

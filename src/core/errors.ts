@@ -7,6 +7,9 @@ export interface FieldProblem {
   /** JSON pointer or field name of the offending input. */
   field: string;
   message: string;
+  /** Message key for pages, which speak the reader's language; `message` stays for the API and the CLI. */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 export const ERROR_CODES = {

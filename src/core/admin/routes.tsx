@@ -4,7 +4,7 @@ import { actorOf } from '../auth/service.js';
 import { DomainError } from '../errors.js';
 import { ROLES, type Role } from '../tables.js';
 import { formatDateTime } from '../i18n/index.js';
-import { Csrf, ErrorSummary, page, type PageCtx } from '../http/render.js';
+import { Csrf, ErrorSummary, localizeFields, page, type PageCtx } from '../http/render.js';
 
 const ADMIN = { auth: ['admin'] as const };
 const AUDIT_PAGE = 50;
@@ -79,7 +79,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
                       <form method="post" action={`/admin/users/${u.id}/active`} class="inline-form">
                         <Csrf ctx={c} />
                         <input type="hidden" name="active" value={u.active ? '0' : '1'} />{' '}
-                        <button type="submit" class="button-link" aria-label={`${u.active ? c.t('admin.deactivate') : c.t('admin.activate')}: ${u.email}`}>
+                        <button type="submit" id={`active-${u.id}`} class="button-link" aria-label={`${u.active ? c.t('admin.deactivate') : c.t('admin.activate')}: ${u.email}`}>
                           {u.active ? c.t('admin.deactivate') : c.t('admin.activate')}
                         </button>
                       </form>
@@ -123,10 +123,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const body = (req.body ?? {}) as Record<string, string>;
     const role = body.role as Role;
     const scope = (body.scope ?? '').trim() || null;
+    const id = idParam(req);
     try {
-      await ctx.auth.setRole(actorOf(req.user, req.id), idParam(req), role, { orgId: role === 'publisher' ? scope : null, companyId: role === 'member' ? scope : null });
+      await ctx.auth.setRole(actorOf(req.user, req.id), id, role, { orgId: role === 'publisher' ? scope : null, companyId: role === 'member' ? scope : null });
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return usersPage(req, reply, err.fields, 422);
+      if (err instanceof DomainError && err.code === 'validation-failed') {
+        return usersPage(req, reply, localizeFields(req.t, err.fields, { role: `role-${id}`, org_id: `scope-${id}`, company_id: `scope-${id}` }), 422);
+      }
       throw err;
     }
     return reply.redirect('/admin?done=1', 303);
@@ -134,10 +137,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post('/admin/users/:id/active', { config: ADMIN, schema: { hide: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string>;
+    const id = idParam(req);
     try {
-      await ctx.auth.setActive(actorOf(req.user, req.id), idParam(req), body.active === '1');
+      await ctx.auth.setActive(actorOf(req.user, req.id), id, body.active === '1');
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return usersPage(req, reply, err.fields, 422);
+      if (err instanceof DomainError && err.code === 'validation-failed') return usersPage(req, reply, localizeFields(req.t, err.fields, { active: `active-${id}` }), 422);
       throw err;
     }
     return reply.redirect('/admin?done=1', 303);
@@ -249,15 +253,15 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const body = (req.body ?? {}) as Record<string, string>;
     const userId = Number(body.user_id);
     const user = Number.isInteger(userId) ? await ctx.auth.getUser(userId) : undefined;
-    if (!user) return tokensPage(req, reply, { errors: [{ field: 'token-user', message: 'unknown user' }], status: 422 });
+    if (!user) return tokensPage(req, reply, { errors: localizeFields(req.t, [{ field: 'token-user', message: 'unknown user', key: 'admin.tokenUserUnknown' }]), status: 422 });
     try {
       // A date without a time expires at the end of that day in Japan.
       const expires = body.expires_at ? new Date(`${body.expires_at}T23:59:59+09:00`).toISOString() : null;
       const { token } = await ctx.auth.createToken(actorOf(req.user, req.id), user.id, body.name ?? '', expires);
       return tokensPage(req, reply, { created: token });
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return tokensPage(req, reply, { errors: err.fields, status: 422 });
-      if (err instanceof RangeError) return tokensPage(req, reply, { errors: [{ field: 'token-expires', message: 'not a date' }], status: 422 });
+      if (err instanceof DomainError && err.code === 'validation-failed') return tokensPage(req, reply, { errors: localizeFields(req.t, err.fields, { name: 'token-name', expires_at: 'token-expires' }), status: 422 });
+      if (err instanceof RangeError) return tokensPage(req, reply, { errors: localizeFields(req.t, [{ field: 'token-expires', message: 'not a date', key: 'admin.tokenDateInvalid' }]), status: 422 });
       throw err;
     }
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { actorOf } from './service.js';
 import { DomainError, type FieldProblem } from '../errors.js';
-import { Csrf, ErrorSummary, fieldError, page, type PageCtx } from '../http/render.js';
+import { Csrf, ErrorSummary, fieldError, localizeFields, page, type PageCtx } from '../http/render.js';
 import { SESSION_COOKIE } from '../../app.js';
 import { adminRoutes } from '../admin/routes.js';
 
@@ -151,7 +151,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     try {
       await ctx.auth.changePassword(actorOf(req.user, req.id), req.user!.id, body.current_password ?? '', body.new_password ?? '', req.sessionHash ?? undefined);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return accountPage(req, reply, err.fields, false, 422);
+      if (err instanceof DomainError && err.code === 'validation-failed') return accountPage(req, reply, localizeFields(req.t, err.fields), false, 422);
       throw err;
     }
     return reply.redirect('/account?done=1', 303);

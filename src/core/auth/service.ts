@@ -193,9 +193,9 @@ export class AuthService {
   async changePassword(actor: Actor, userId: number, current: string, next: string, keepSessionHash?: string): Promise<void> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
     if (!(await argon2.verify(row.password_hash, current).catch(() => false))) {
-      throw validation([{ field: 'current_password', message: 'is not your current password' }]);
+      throw validation([{ field: 'current_password', message: 'is not your current password', key: 'account.wrongCurrent' }]);
     }
-    if (next.length < MIN_PASSWORD) throw validation([{ field: 'new_password', message: `must be at least ${MIN_PASSWORD} characters` }]);
+    if (next.length < MIN_PASSWORD) throw validation([{ field: 'new_password', message: `must be at least ${MIN_PASSWORD} characters`, key: 'account.tooShort', params: { min: MIN_PASSWORD } }]);
     const hash = await hashPassword(next);
     const now = this.clock.now().toISOString();
     await this.db.transaction().execute(async (trx) => {
@@ -213,14 +213,14 @@ export class AuthService {
   }
 
   async setRole(actor: Actor, userId: number, role: Role, scope: { orgId?: string | null; companyId?: string | null } = {}): Promise<void> {
-    if (!ROLES.includes(role)) throw validation([{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+    if (!ROLES.includes(role)) throw validation([{ field: 'role', message: `must be one of ${ROLES.join(', ')}`, key: 'admin.roleUnknown' }]);
     const before = await this.db.selectFrom('users').select(['id', 'role', 'org_id', 'company_id']).where('id', '=', userId).executeTakeFirst();
     if (!before) throw new DomainError('not-found', 'user not found');
     const orgId = role === 'publisher' ? (scope.orgId ?? before.org_id) : null;
     const companyId = role === 'member' ? (scope.companyId ?? before.company_id) : null;
-    if (role === 'publisher' && !orgId) throw validation([{ field: 'org_id', message: 'a publisher needs an organization' }]);
-    if (role === 'member' && !companyId) throw validation([{ field: 'company_id', message: 'a member needs a company' }]);
-    if (actor.id === userId && role !== 'admin') throw validation([{ field: 'role', message: 'you cannot remove your own admin role' }]);
+    if (role === 'publisher' && !orgId) throw validation([{ field: 'org_id', message: 'a publisher needs an organization', key: 'admin.needOrg' }]);
+    if (role === 'member' && !companyId) throw validation([{ field: 'company_id', message: 'a member needs a company', key: 'admin.needCompany' }]);
+    if (actor.id === userId && role !== 'admin') throw validation([{ field: 'role', message: 'you cannot remove your own admin role', key: 'admin.selfDemote' }]);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ role, org_id: orgId, company_id: companyId, updated_at: this.clock.now().toISOString() }).where('id', '=', userId).execute();
       await audit(trx, this.clock, actor, { action: 'user.role-change', entityType: 'user', entityId: userId, before, after: { id: userId, role, org_id: orgId, company_id: companyId } });
@@ -230,7 +230,7 @@ export class AuthService {
   async setActive(actor: Actor, userId: number, active: boolean): Promise<void> {
     const before = await this.db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
     if (!before) throw new DomainError('not-found', 'user not found');
-    if (actor.id === userId && !active) throw validation([{ field: 'active', message: 'you cannot deactivate yourself' }]);
+    if (actor.id === userId && !active) throw validation([{ field: 'active', message: 'you cannot deactivate yourself', key: 'admin.selfDeactivate' }]);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ active: active ? 1 : 0, updated_at: this.clock.now().toISOString() }).where('id', '=', userId).execute();
       if (!active) {
@@ -243,9 +243,9 @@ export class AuthService {
 
   /** Create an API token; the clear value is returned once and only its hash is stored. */
   async createToken(actor: Actor, userId: number, name: string, expiresAt: string | null): Promise<{ id: number; token: string }> {
-    if (!name.trim()) throw validation([{ field: 'name', message: 'is required' }]);
+    if (!name.trim()) throw validation([{ field: 'name', message: 'is required', key: 'admin.tokenNameRequired' }]);
     if (expiresAt !== null && (Number.isNaN(Date.parse(expiresAt)) || expiresAt <= this.clock.now().toISOString())) {
-      throw validation([{ field: 'expires_at', message: 'must be a date in the future' }]);
+      throw validation([{ field: 'expires_at', message: 'must be a date in the future', key: 'admin.tokenExpiryPast' }]);
     }
     const token = `kbt_${newSecret(30)}`;
     return this.db.transaction().execute(async (trx) => {

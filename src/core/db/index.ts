@@ -34,8 +34,23 @@ const pgTypes = {
 export function openDatabase(url: string, opts: { poolSize?: number } = {}): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types: pgTypes as pg.CustomTypesConfig });
+    // pool.end() resolves before its clients have disconnected; a server that drops the database or
+    // restarts in that gap makes a client emit an error nobody listens to. close() waits for them.
+    const open = new Set<pg.PoolClient>();
+    pool.on('connect', (c) => open.add(c));
+    pool.on('remove', (c) => open.delete(c));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', url, close: () => db.destroy() };
+    const close = async () => {
+      const gone = new Promise<void>((done) => {
+        if (!open.size) return done();
+        pool.on('remove', () => {
+          if (!open.size) done();
+        });
+      });
+      await db.destroy();
+      await gone;
+    };
+    return { db, dialect: 'postgres', url, close };
   }
   const file = sqlitePath(url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

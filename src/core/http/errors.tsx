@@ -20,7 +20,7 @@ export function problemBody(req: FastifyRequest, code: ErrorCode, detail: string
     instance: req.url.split('?')[0],
     code,
     requestId: req.id,
-    ...(fields.length ? { errors: fields } : {}),
+    ...(fields.length ? { errors: fields.map(({ field, message }) => ({ field, message })) } : {}),
     ...extra,
   };
 }
@@ -66,7 +66,7 @@ function errorPage(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, st
         <ul>
           {fields.map((f) => (
             <li>
-              <code>{f.field}</code>: {f.message}
+              <code>{f.field}</code>: {f.key ? t(f.key, f.params) : f.message}
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Lang, Translator } from '../i18n/index.js';
 import type { AuthUser } from '../auth/service.js';
 import type { NavItem } from '../context.js';
+import type { FieldProblem } from '../errors.js';
 
 /** What a page component needs from the request. */
 export interface PageCtx {
@@ -158,6 +159,11 @@ export function ErrorSummary({ ctx, errors }: { ctx: PageCtx; errors: { field: s
       </ul>
     </div>
   );
+}
+
+/** Field problems in the reader's language, for a re-rendered form; `field` is the id of the input to link to. */
+export function localizeFields(t: Translator, fields: FieldProblem[], ids: Record<string, string> = {}): FieldProblem[] {
+  return fields.map((f) => ({ ...f, field: ids[f.field] ?? f.field, message: f.key ? t(f.key, f.params) : f.message }));
 }
 
 export function fieldError(errors: { field: string; message: string }[], field: string): string | undefined {
