@@ -4,8 +4,10 @@
  *
  * warm: no write between rounds (the cached view answers).
  * cold: a measurement is written through the API (bearer token) right before each round, so the
- *       round starts on a stale cache that must notice the new data version and recompute. Cold
- *       rounds are short so the recomputation is a visible share of each round.
+ *       round starts on a stale cache that must notice the new data version and recompute.
+ * Every round has the same length, so cold and warm differ only by the write; rounds are short
+ * (half a second) so the recomputation is a visible share of a cold round, and app and bare rounds
+ * alternate, pair by pair, so a busy machine slows both sides of a ratio alike.
  *
  * Goals: the API at ≥ 50 % of the bare route, the page at ≥ 25 %.
  */
@@ -18,15 +20,14 @@ const INDICATOR = 'IND-FOREIGN-FINANCIAL-ATTRACTION';
 
 interface Sizes {
   warmupSeconds: number;
-  warmRounds: number;
-  warmSeconds: number;
-  coldRounds: number;
-  coldSeconds: number;
+  /** Rounds per side (app, bare) for each figure. */
+  rounds: number;
+  roundSeconds: number;
   connections: number;
 }
 
-const FULL: Sizes = { warmupSeconds: 1, warmRounds: 3, warmSeconds: 2, coldRounds: 8, coldSeconds: 0.25, connections: 10 };
-const SMOKE: Sizes = { warmupSeconds: 0, warmRounds: 1, warmSeconds: 0.2, coldRounds: 1, coldSeconds: 0.2, connections: 4 };
+const FULL: Sizes = { warmupSeconds: 1, rounds: 10, roundSeconds: 0.5, connections: 10 };
+const SMOKE: Sizes = { warmupSeconds: 0, rounds: 1, roundSeconds: 0.2, connections: 4 };
 
 const TARGETS = [
   { path: '/api/v1/plan', name: 'plan-api', goal: 0.5 },
@@ -57,33 +58,29 @@ export const planBench: Benchmark = {
         const cap = captured[target.path];
         if (!cap || cap.status !== 200) throw new Error(`GET ${target.path} answered ${cap?.status ?? 'nothing'} when its body was captured; cannot benchmark it`);
         opts.log(`${target.path}: ${cap.bytes} bytes, ${cap.contentType}`);
-        const round = (base: string, seconds: number) => loadRound(base + target.path, { seconds, connections: size.connections });
+        const round = (base: string, seconds = size.roundSeconds) => loadRound(base + target.path, { seconds, connections: size.connections });
 
         if (size.warmupSeconds > 0) {
           await round(app, size.warmupSeconds);
           await round(bare, size.warmupSeconds);
         }
 
-        // Rounds alternate which server goes first, so drift (thermal, GC) falls on both alike.
-        const warm = { app: [] as LoadResult[], bare: [] as LoadResult[] };
-        for (let r = 0; r < size.warmRounds; r++) {
-          for (const side of r % 2 ? (['bare', 'app'] as const) : (['app', 'bare'] as const)) {
-            warm[side].push(await round(side === 'app' ? app : bare, size.warmSeconds));
+        for (const mode of ['warm', 'cold'] as const) {
+          const rounds = { app: [] as LoadResult[], bare: [] as LoadResult[] };
+          for (let r = 0; r < size.rounds; r++) {
+            // Pairs alternate which side goes first, so drift (other load, GC) falls on both alike.
+            for (const side of r % 2 ? (['bare', 'app'] as const) : (['app', 'bare'] as const)) {
+              if (side === 'bare') {
+                rounds.bare.push(await round(bare));
+                continue;
+              }
+              if (mode === 'cold') await write();
+              rounds.app.push(await round(app));
+            }
           }
+          if (mode === 'cold') await expectLatest(app, written);
+          yield report(opts, `${target.name}-${mode}-sqlite`, target.goal, rounds.app, rounds.bare);
         }
-        yield report(opts, `${target.name}-warm-sqlite`, target.goal, warm.app, warm.bare);
-
-        const cold = { app: [] as LoadResult[], bare: [] as LoadResult[] };
-        for (let r = 0; r < size.coldRounds; r++) {
-          for (const side of r % 2 ? (['bare', 'app'] as const) : (['app', 'bare'] as const)) {
-            if (side === 'app') {
-              await write();
-              cold.app.push(await round(app, size.coldSeconds));
-            } else cold.bare.push(await round(bare, size.coldSeconds));
-          }
-        }
-        await expectLatest(app, written);
-        yield report(opts, `${target.name}-cold-sqlite`, target.goal, cold.app, cold.bare);
       }
     } finally {
       await host.close();

@@ -4,6 +4,7 @@
  * Exits non-zero when a benchmark fails or prints a line that does not fit the schema (never for speed).
  */
 import { parseArgs } from 'node:util';
+import { availableParallelism, loadavg } from 'node:os';
 import { formatLine, lineProblems, meetsGoal, type BenchLine } from './format.js';
 import { benchmarks } from './benchmarks.js';
 
@@ -29,6 +30,9 @@ if (unknown.length) {
 const chosen = only.length ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+// Figures from a busy machine are not comparable with a quiet one: say how busy it was.
+const busy = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} CPU(s)`;
+log(`node ${process.version}; ${busy()}`);
 const printed: BenchLine[] = [];
 let failed = 0;
 for (const b of chosen) {
@@ -50,7 +54,7 @@ for (const b of chosen) {
 }
 
 if (!values.smoke && printed.length) {
-  log('summary:');
+  log(`summary (${busy()}):`);
   for (const l of printed) log(`  ${meetsGoal(l) ? 'meets' : 'MISSES'} ${l.bench}: ${l.goal_on} ${l.goal_on === 'ratio' ? l.ratio : l.value} (goal ${l.lower_is_better ? '≤' : '≥'} ${l.goal}); ${l.value} ${l.unit} vs ${l.baseline} ${l.unit}`);
 }
 process.exit(failed ? 1 : 0);

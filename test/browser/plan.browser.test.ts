@@ -71,6 +71,7 @@ describe('plan pages in a real browser', { skip: browserSkip }, () => {
       const page = await context.newPage();
       const staff = await createUser(live.app, 'staff');
       const before = await planRow(page, live.url);
+      assert.doesNotMatch(before, /\b37\b/, `the /plan row of ${INDICATOR} already shows 37 before the entry: ${before}`);
 
       await signInThroughForm(page, live.url, staff, `/plan/indicators/${INDICATOR}`);
       assert.equal(new URL(page.url()).pathname, `/plan/indicators/${INDICATOR}`, 'sign-in did not return to the indicator page');
@@ -87,7 +88,9 @@ describe('plan pages in a real browser', { skip: browserSkip }, () => {
 
       const after = await planRow(page, live.url);
       assert.notEqual(after, before, `the /plan row of ${INDICATOR} did not change: ${after}`);
-      assert.match(after, /37/, `the /plan row of ${INDICATOR} does not show the new actual 37: ${after}`);
+      assert.match(after, /\b37\b/, `the /plan row of ${INDICATOR} does not show the new actual 37: ${after}`);
+      const latest = page.locator(`main [id="${INDICATOR}"] .latest`);
+      if ((await latest.count()) === 1) assert.match(await latest.innerText(), /\b37\b/, 'the latest actual of the indicator is the one just entered');
     } finally {
       await context.close();
     }
@@ -118,12 +121,13 @@ describe('plan pages in a real browser', { skip: browserSkip }, () => {
   });
 });
 
-/** The text of the indicator's entry on /plan (the element around its link). */
+/** The text of the indicator's entry on /plan: the element with its id, else the element around its link. */
 async function planRow(page: Page, base: string): Promise<string> {
   await open(page, `${base}/plan`);
-  const link = page.locator(`main a[href$="/plan/indicators/${INDICATOR}"]`).first();
-  assert.equal(await link.count(), 1, `/plan has no link to ${INDICATOR}`);
-  const row = page.locator('tr, li, article').filter({ has: page.locator(`a[href$="/plan/indicators/${INDICATOR}"]`) }).last();
+  const byId = page.locator(`main [id="${INDICATOR}"]`);
+  const link = `a[href$="/plan/indicators/${INDICATOR}"]`;
+  assert.ok((await page.locator(`main ${link}`).count()) > 0, `/plan has no link to ${INDICATOR}`);
+  const row = (await byId.count()) === 1 ? byId : page.locator('tr, li, article').filter({ has: page.locator(link) }).last();
   return (await row.innerText()).replace(/\s+/g, ' ').trim();
 }
 
