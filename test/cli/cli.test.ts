@@ -105,6 +105,14 @@ describe('kabuto CLI', () => {
     assert.ok(await canSignIn(url, 'staff@example.jp', password));
   });
 
+  it('user add does not wait forever on an idle stdin pipe: it generates the password', async () => {
+    const r = await kabuto(['user', 'add', '--email', 'piped@example.jp', '--role', 'staff'], { env: env(), input: 'open', timeoutMs: 30_000 });
+    assert.equal(r.code, 0, show(r));
+    const m = /^password: (\S+)$/m.exec(r.stdout);
+    assert.ok(m, show(r));
+    assert.ok(await canSignIn(url, 'piped@example.jp', m[1]!));
+  });
+
   it('user add refuses a publisher without --org, creating nothing', async () => {
     const r = await kabuto(['user', 'add', '--email', 'pub@example.jp', '--role', 'publisher'], { env: env() });
     assert.equal(r.code, 2, show(r));
@@ -173,7 +181,7 @@ describe('kabuto CLI', () => {
     try {
       const emails = (db: Sqlite.Database) => (db.prepare('select email from users order by id').all() as { email: string }[]).map((u) => u.email);
       assert.deepEqual(emails(copy), emails(live));
-      assert.deepEqual(emails(copy), ['admin@example.jp', 'staff@example.jp']);
+      assert.deepEqual(emails(copy), ['admin@example.jp', 'staff@example.jp', 'piped@example.jp']);
     } finally {
       copy.close();
       live.close();

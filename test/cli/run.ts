@@ -20,8 +20,9 @@ export interface RunResult {
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
-  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
-  input?: string;
+  /** Written to stdin, which is then closed; `open` leaves an idle pipe that is never written or
+   * closed (as some CI runners do); without it stdin is /dev/null. */
+  input?: string | 'open';
   timeoutMs?: number;
 }
 
@@ -56,7 +57,8 @@ export function kabuto(args: string[], opts: RunOptions = {}): Promise<RunResult
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    if (opts.input === 'open') child.on('exit', () => child.stdin!.destroy());
+    else if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }
 
