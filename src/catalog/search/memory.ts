@@ -153,7 +153,6 @@ export class SearchMemory {
         .selectFrom('catalog_search_docs')
         .select([...SearchMemory.columns])
         .where('doc_no', '>', after)
-        .where('doc_no', '<=', sql<number>`${Number.MAX_SAFE_INTEGER}`)
         .orderBy('doc_no')
         .limit(PAGE)
         .execute()) as DocRow[];
