@@ -1,0 +1,120 @@
+import type { VNode } from 'preact';
+import type { Lang, Translator } from '../../core/i18n/index.js';
+import { formatNumber } from '../../core/i18n/index.js';
+import { STAGES, allowedMoves, exitCriteria, type Stage } from '../rules.js';
+import type { LeadView, UserRef } from '../service.js';
+import { SubNav, companyName, paren, sectorFilterOptions } from './common.js';
+import type { PageCtx } from '../../core/http/render.js';
+
+export interface BoardFilter {
+  sector?: string;
+  owner?: number;
+}
+
+/** The exit criteria of a stage in one line ("To move to Contacted: date of first contact, contact channel"). */
+export function exitLine(t: Translator, stage: Stage, droppedFrom: Stage | null = null): string {
+  if (stage === 'dropped') return droppedFrom ? t('attraction.exit.dropped', { stage: t(`attraction.stage.${droppedFrom}`) }) : t('attraction.exit.droppedColumn');
+  const needs = exitCriteria(stage);
+  if (!needs.length) return t('attraction.exit.none');
+  const next = STAGES[STAGES.indexOf(stage) + 1]!;
+  return t('attraction.exit.stageNeeds', { stage: t(`attraction.stage.${next}`), items: needs.map((f) => t(`attraction.exit.${f}`)).join(t('attraction.exit.sep')) });
+}
+
+function Card({ lead, t, lang }: { lead: LeadView; t: Translator; lang: Lang }): VNode {
+  const moves = allowedMoves(lead.stage, lead.droppedFrom);
+  const id = `m${lead.id}`;
+  const name = companyName(lang, lead.company);
+  return (
+    <li class="lead-card">
+      <a href={`/attraction/leads/${lead.id}`} class="lead-card-company">
+        {name}
+      </a>
+      <span class="lead-card-meta">
+        {t(`attraction.sector.${lead.sector}`)} · {t('attraction.board.owner', { name: lead.owner.name })}
+      </span>
+      {moves.length > 0 && (
+        <form method="get" action={`/attraction/leads/${lead.id}/move`} class="lead-card-move">
+          <label for={id} class="visually-hidden">
+            {t('attraction.board.moveTo', { company: name })}
+          </label>
+          <select id={id} name="to">
+            {moves.map((m) => (
+              <option value={m}>{t(`attraction.stage.${m}`)}</option>
+            ))}
+          </select>
+          <button type="submit" class="secondary small-button">
+            {t('attraction.board.move')}
+          </button>
+        </form>
+      )}
+    </li>
+  );
+}
+
+/**
+ * The board's body (everything under the layout): the same for every staff member who asks with
+ * the same filter, so the route caches it by data version. It holds no CSRF token: moves start
+ * with a GET to the move page, which asks for what the stage needs.
+ */
+export function BoardBody({ ctx, leads, filter, owners }: { ctx: Pick<PageCtx, 't' | 'lang' | 'path' | 'nav' | 'user' | 'csrf'>; leads: LeadView[]; filter: BoardFilter; owners: UserRef[] }): VNode {
+  const { t, lang } = ctx;
+  const byStage = new Map<Stage, LeadView[]>(STAGES.map((s) => [s, []]));
+  for (const l of leads) byStage.get(l.stage)!.push(l);
+  return (
+    <>
+      <h1>{t('attraction.board.title')}</h1>
+      <SubNav ctx={ctx as PageCtx} />
+      <p>{t('attraction.board.lead')}</p>
+      <form method="get" action="/attraction/board" class="filter-form" aria-label={t('attraction.board.filter')}>
+        <div class="field">
+          <label for="board-sector">{t('attraction.field.sector')}</label>
+          <select id="board-sector" name="sector">
+            <option value="">{t('attraction.sector.any')}</option>
+            {sectorFilterOptions(t).map((o) => (
+              <option value={o.value} selected={o.value === filter.sector}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="board-owner">{t('attraction.field.ownerId')}</label>
+          <select id="board-owner" name="owner">
+            <option value="">{t('attraction.any')}</option>
+            {owners.map((u) => (
+              <option value={String(u.id)} selected={u.id === filter.owner}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">{t('attraction.board.apply')}</button>
+      </form>
+      <p class="small muted">{t('attraction.exit.rule')}</p>
+      <div class="board">
+        {STAGES.map((s) => {
+          const cards = byStage.get(s)!;
+          const hid = `col-${s}`;
+          return (
+            <section class={`board-column board-${s}`} aria-labelledby={hid}>
+              <h2 id={hid}>
+                {t(`attraction.stage.${s}`)}
+                <span class="board-count">{paren(lang, t('attraction.board.count', { count: formatNumber(cards.length, lang) }))}</span>
+              </h2>
+              <p class="board-exit small">{exitLine(t, s)}</p>
+              {cards.length ? (
+                <ul class="board-cards">
+                  {cards.map((l) => (
+                    <Card lead={l} t={t} lang={lang} />
+                  ))}
+                </ul>
+              ) : (
+                <p class="muted">{t('attraction.board.empty')}</p>
+              )}
+            </section>
+          );
+        })}
+      </div>
+    </>
+  );
+}
