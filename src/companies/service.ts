@@ -9,7 +9,7 @@ import { cleanCorporateNumber, isValidCorporateNumber } from './corporate-number
 import { nameKey } from './names.js';
 import { companiesStore as store, type CompanyRow } from './store.js';
 import { searchText, toKatakana, validateCompany, type CompanyColumns } from './validate.js';
-import { bilingual } from './messages.js';
+import { bilingual, companiesMessages } from './messages.js';
 import { MERGE_HOOK, TIMELINE_HOOK, type Company, type CompanyContact, type CompanyInput, type CompanySearchQuery, type ContactInput, type TimelineEvent } from './types.js';
 
 /** Data-version scope bumped by every write to the registry. */
@@ -63,8 +63,13 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
-const numberTaken = (n: string, id: number) =>
-  new DomainError('conflict', `corporate number ${n} is already registered (company ${id})`, [{ field: 'corporateNumber', message: `already registered to company ${id}` }], { companyId: id });
+const numberTaken = (n: string, id: number | undefined) =>
+  new DomainError(
+    'conflict',
+    `corporate number ${n} is already registered${id ? ` (company ${id})` : ''}`,
+    [{ field: 'corporateNumber', message: id ? `already registered to company ${id}` : 'already registered', key: 'companies.error.corporateNumberTaken', params: { id: id ?? '' } }],
+    id ? { companyId: id } : {},
+  );
 
 export class CompaniesService {
   constructor(private readonly ctx: AppContext) {}
@@ -150,7 +155,8 @@ export class CompaniesService {
         return { company, nearDuplicates: near.map(toCompany) };
       });
     } catch (err) {
-      if (isUniqueViolation(err) && columns.corporate_number) throw numberTaken(columns.corporate_number, 0);
+      // A concurrent insert won the race for the number (the transaction is gone; look it up when it was ours).
+      if (isUniqueViolation(err) && columns.corporate_number) throw numberTaken(columns.corporate_number, trx ? undefined : (await store.byCorporateNumber(this.db, columns.corporate_number))?.id);
       throw err;
     }
   }
@@ -158,7 +164,7 @@ export class CompaniesService {
   async update(actor: Actor, id: number, patch: Partial<CompanyInput>, trx?: Trx): Promise<Company> {
     const before = Number.isSafeInteger(id) && id > 0 ? await store.byId(trx ?? this.db, id) : undefined;
     if (!before) throw new DomainError('not-found', `company ${id} not found`);
-    if (before.merged_into !== null) throw new DomainError('conflict', `company ${id} was merged into company ${before.merged_into}; change that one`, [{ field: 'id', message: `merged into ${before.merged_into}` }], { mergedInto: before.merged_into });
+    if (before.merged_into !== null) throw new DomainError('conflict', `company ${id} was merged into company ${before.merged_into}; change that one`, [{ field: 'id', message: `merged into ${before.merged_into}`, key: 'companies.error.merged', params: { id: before.merged_into } }], { mergedInto: before.merged_into });
     const { columns, problems } = validateCompany(patch, before);
     if (problems.length) throw validation(problems, 'The company is not valid');
     const changed = (Object.keys(columns) as (keyof CompanyColumns)[]).filter((k) => columns[k] !== before[k] && !(columns[k] == null && before[k] == null) && String(columns[k]) !== String(before[k]));
@@ -179,14 +185,24 @@ export class CompaniesService {
         return company;
       });
     } catch (err) {
-      if (isUniqueViolation(err) && columns.corporate_number) throw numberTaken(columns.corporate_number, 0);
+      // A concurrent insert won the race for the number (the transaction is gone; look it up when it was ours).
+      if (isUniqueViolation(err) && columns.corporate_number) throw numberTaken(columns.corporate_number, trx ? undefined : (await store.byCorporateNumber(this.db, columns.corporate_number))?.id);
       throw err;
     }
   }
 
   /** Search live companies: partial names (bigram index), 法人番号, industry, country, Tokyo; paged. */
   async search(q: CompanySearchQuery): Promise<{ total: number; items: Company[] }> {
-    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 20), 1), MAX_LIMIT);
+    return this.runSearch(q, MAX_LIMIT);
+  }
+
+  /** The same search for a download: up to `max` rows in one go. */
+  async searchForExport(q: Omit<CompanySearchQuery, 'limit' | 'offset'>, max: number): Promise<{ total: number; items: Company[] }> {
+    return this.runSearch({ ...q, limit: max, offset: 0 }, max);
+  }
+
+  private async runSearch(q: CompanySearchQuery, maxLimit: number): Promise<{ total: number; items: Company[] }> {
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 20), 1), maxLimit);
     const offset = Math.max(Math.trunc(q.offset ?? 0), 0);
     const problems: FieldProblem[] = [];
     let corporateNumber: string | undefined;
@@ -234,15 +250,15 @@ export class CompaniesService {
    * values where its own are empty, and its contacts; the gone id redirects to the survivor.
    */
   async merge(actor: Actor, keepId: number, goneId: number): Promise<Company> {
-    if (keepId === goneId) throw validation([{ field: 'from', message: 'a company cannot be merged into itself' }]);
+    if (keepId === goneId) throw validation([{ field: 'from', message: 'a company cannot be merged into itself', key: 'companies.error.mergeSelf' }]);
     const now = this.ctx.clock.now().toISOString();
     return this.db.transaction().execute(async (t) => {
       const keep = await store.byId(t, keepId);
       const gone = await store.byId(t, goneId);
       if (!keep) throw new DomainError('not-found', `company ${keepId} not found`);
-      if (!gone) throw validation([{ field: 'from', message: `company ${goneId} not found` }]);
-      if (keep.merged_into !== null) throw new DomainError('conflict', `company ${keepId} was itself merged into ${keep.merged_into}`, [{ field: 'id', message: `merged into ${keep.merged_into}` }]);
-      if (gone.merged_into !== null) throw new DomainError('conflict', `company ${goneId} was already merged into ${gone.merged_into}`, [{ field: 'from', message: `already merged into ${gone.merged_into}` }]);
+      if (!gone) throw validation([{ field: 'from', message: `company ${goneId} not found`, key: 'companies.error.mergeMissing', params: { id: goneId } }]);
+      if (keep.merged_into !== null) throw new DomainError('conflict', `company ${keepId} was itself merged into ${keep.merged_into}`, [{ field: 'id', message: `merged into ${keep.merged_into}`, key: 'companies.error.merged', params: { id: keep.merged_into } }]);
+      if (gone.merged_into !== null) throw new DomainError('conflict', `company ${goneId} was already merged into ${gone.merged_into}`, [{ field: 'from', message: `already merged into ${gone.merged_into}`, key: 'companies.error.alreadyMerged', params: { id: gone.merged_into } }]);
 
       await this.ctx.hooks.run(MERGE_HOOK, t, { fromId: goneId, intoId: keepId, actor });
 
@@ -303,7 +319,9 @@ export class CompaniesService {
           break;
         case 'company.update': {
           const fields = Object.keys(after ?? {}).filter((k) => k !== 'updatedAt' && JSON.stringify(after?.[k]) !== JSON.stringify(before?.[k]));
-          events.push({ at: r.at, module: 'companies', kind: 'updated', title: bilingual('companies.timeline.updated', { fields: fields.join(', ') }), href });
+          const ja = bilingual('companies.timeline.updated', { fields: fields.map((f) => fieldLabel(f, 'ja')).join('、') }).ja;
+          const en = bilingual('companies.timeline.updated', { fields: fields.map((f) => fieldLabel(f, 'en')).join(', ') }).en;
+          events.push({ at: r.at, module: 'companies', kind: 'updated', title: { ja, en }, href });
           break;
         }
         case 'company.merge':
@@ -342,11 +360,11 @@ export class CompaniesService {
     const email = t(input.email)?.toLowerCase() ?? null;
     const phone = t(input.phone);
     const role = t(input.role);
-    if (!name) problems.push({ field: 'name', message: 'is required' });
-    else if (name.length > 100) problems.push({ field: 'name', message: 'must be at most 100 characters' });
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', message: 'must be an email address' });
-    if (phone && !/^\+?[0-9()\-\s]{6,24}$/.test(phone.normalize('NFKC'))) problems.push({ field: 'phone', message: 'must be a phone number (digits, spaces, hyphens, an optional leading +)' });
-    if (role && role.length > 100) problems.push({ field: 'role', message: 'must be at most 100 characters' });
+    if (!name) problems.push({ field: 'name', message: 'is required', key: 'companies.error.contactName' });
+    else if (name.length > 100) problems.push({ field: 'name', message: 'must be at most 100 characters', key: 'companies.error.tooLong', params: { max: 100 } });
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', message: 'must be an email address', key: 'companies.error.email' });
+    if (phone && !/^\+?[0-9()\-\s]{6,24}$/.test(phone.normalize('NFKC'))) problems.push({ field: 'phone', message: 'must be a phone number (digits, spaces, hyphens, an optional leading +)', key: 'companies.error.phone' });
+    if (role && role.length > 100) problems.push({ field: 'role', message: 'must be at most 100 characters', key: 'companies.error.tooLong', params: { max: 100 } });
     if (problems.length) throw validation(problems, 'The contact is not valid');
     return { name: name!, email, phone: phone ? phone.normalize('NFKC') : null, role };
   }
@@ -391,7 +409,7 @@ export class CompaniesService {
   /** A company that has not been merged away (writes go to the survivor's own id). */
   private async live(id: number): Promise<Company> {
     const c = await this.get(id);
-    if (c.id !== id) throw new DomainError('conflict', `company ${id} was merged into company ${c.id}; change that one`, [{ field: 'id', message: `merged into ${c.id}` }], { mergedInto: c.id });
+    if (c.id !== id) throw new DomainError('conflict', `company ${id} was merged into company ${c.id}; change that one`, [{ field: 'id', message: `merged into ${c.id}`, key: 'companies.error.merged', params: { id: c.id } }], { mergedInto: c.id });
     return c;
   }
 
@@ -400,4 +418,10 @@ export class CompaniesService {
     const r = await sql<{ n: number }>`select count(*) as n from companies where merged_into is null`.execute(this.db);
     return Number(r.rows[0]?.n ?? 0);
   }
+}
+
+/** A field's label in a language (the timeline says which fields changed). */
+function fieldLabel(field: string, lang: 'ja' | 'en'): string {
+  const key = `companies.field.${field}` as keyof typeof companiesMessages.ja;
+  return companiesMessages[lang][key] ?? field;
 }

@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../core/errors.js';
 import { JAPANESE_SCRIPT } from '../core/i18n/index.js';
 import { normalize } from '../core/search/text.js';
-import { cleanCorporateNumber, corporateNumberProblem } from './corporate-number.js';
+import { checkDigit, cleanCorporateNumber, corporateNumberProblem } from './corporate-number.js';
 import { nameKey } from './names.js';
 import { COUNTRIES, isValidLgCode, jsicDivision, jsicMajor, tokyoMunicipalityOf } from './reference.js';
 import type { CompaniesTable } from './tables.js';
@@ -31,7 +31,7 @@ function text(v: unknown): string | null {
  */
 export function validateCompany(input: Partial<CompanyInput>, previous?: CompanyColumns): { columns: CompanyColumns; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const bad = (field: string, message: string) => problems.push({ field, message });
+  const bad = (field: string, message: string, key: string, params?: Record<string, string | number>) => problems.push({ field, message, key: `companies.error.${key}`, ...(params ? { params } : {}) });
   const has = (k: keyof CompanyInput) => Object.prototype.hasOwnProperty.call(input, k) && input[k] !== undefined;
   const pick = <K extends keyof CompanyInput>(k: K, col: keyof CompanyColumns) => (has(k) ? input[k] : previous ? previous[col] : undefined);
 
@@ -41,61 +41,61 @@ export function validateCompany(input: Partial<CompanyInput>, previous?: Company
   if (rawNumber !== null) {
     corporateNumber = cleanCorporateNumber(rawNumber);
     const p = corporateNumberProblem(corporateNumber);
-    if (p) bad('corporateNumber', p);
+    if (p) bad('corporateNumber', p, /digits \(/.test(p) ? 'corporateNumberDigits' : /got/.test(p) ? 'corporateNumberLength' : 'corporateNumberCheck', { n: corporateNumber.length, digit: /^\d{13}$/.test(corporateNumber) ? checkDigit(corporateNumber.slice(1)) : '' });
   }
 
   // Names
   const nameJa = text(pick('nameJa', 'name_ja'));
   const nameEn = text(pick('nameEn', 'name_en'));
   if (!nameJa && !nameEn) {
-    bad('nameJa', 'a company needs a Japanese or an English name');
-    bad('nameEn', 'a company needs a Japanese or an English name');
+    bad('nameJa', 'a company needs a Japanese or an English name', 'nameRequired');
+    bad('nameEn', 'a company needs a Japanese or an English name', 'nameRequired');
   }
-  if (nameJa && nameJa.length > LIMITS.name) bad('nameJa', `must be at most ${LIMITS.name} characters`);
-  if (nameEn && nameEn.length > LIMITS.name) bad('nameEn', `must be at most ${LIMITS.name} characters`);
-  if (nameEn && JAPANESE_SCRIPT.test(nameEn)) bad('nameEn', 'must be written in Latin letters (put the Japanese name in nameJa)');
-  if (nameJa && !nameKey(nameJa)) bad('nameJa', 'must contain more than a legal form such as 株式会社');
-  if (nameEn && !nameKey(nameEn)) bad('nameEn', 'must contain more than a legal form such as Co., Ltd.');
+  if (nameJa && nameJa.length > LIMITS.name) bad('nameJa', `must be at most ${LIMITS.name} characters`, 'tooLong', { max: LIMITS.name });
+  if (nameEn && nameEn.length > LIMITS.name) bad('nameEn', `must be at most ${LIMITS.name} characters`, 'tooLong', { max: LIMITS.name });
+  if (nameEn && JAPANESE_SCRIPT.test(nameEn)) bad('nameEn', 'must be written in Latin letters (put the Japanese name in nameJa)', 'latin');
+  if (nameJa && !nameKey(nameJa)) bad('nameJa', 'must contain more than a legal form such as 株式会社', 'formOnly');
+  if (nameEn && !nameKey(nameEn)) bad('nameEn', 'must contain more than a legal form such as Co., Ltd.', 'formOnly');
 
   let kana = text(pick('kana', 'kana'));
   if (kana !== null) {
     kana = toKatakana(kana.normalize('NFKC'));
-    if (kana.length > LIMITS.kana) bad('kana', `must be at most ${LIMITS.kana} characters`);
-    else if (!KANA.test(kana)) bad('kana', 'must be written in kana (katakana or hiragana)');
+    if (kana.length > LIMITS.kana) bad('kana', `must be at most ${LIMITS.kana} characters`, 'tooLong', { max: LIMITS.kana });
+    else if (!KANA.test(kana)) bad('kana', 'must be written in kana (katakana or hiragana)', 'kana');
   }
 
   // Country
   const country = text(pick('country', 'country'))?.toUpperCase() ?? null;
-  if (!country) bad('country', 'is required (ISO 3166-1 alpha-2, e.g. JP)');
-  else if (!COUNTRIES.has(country)) bad('country', `"${country}" is not an ISO 3166-1 alpha-2 country code`);
+  if (!country) bad('country', 'is required (ISO 3166-1 alpha-2, e.g. JP)', 'countryRequired');
+  else if (!COUNTRIES.has(country)) bad('country', `"${country}" is not an ISO 3166-1 alpha-2 country code`, 'country', { code: country });
 
   // Address, municipality, Tokyo
   const addressJa = text(pick('addressJa', 'address_ja'));
   const addressEn = text(pick('addressEn', 'address_en'));
-  if (addressJa && addressJa.length > LIMITS.address) bad('addressJa', `must be at most ${LIMITS.address} characters`);
-  if (addressEn && addressEn.length > LIMITS.address) bad('addressEn', `must be at most ${LIMITS.address} characters`);
-  if (addressEn && JAPANESE_SCRIPT.test(addressEn)) bad('addressEn', 'must be written in Latin letters');
+  if (addressJa && addressJa.length > LIMITS.address) bad('addressJa', `must be at most ${LIMITS.address} characters`, 'tooLong', { max: LIMITS.address });
+  if (addressEn && addressEn.length > LIMITS.address) bad('addressEn', `must be at most ${LIMITS.address} characters`, 'tooLong', { max: LIMITS.address });
+  if (addressEn && JAPANESE_SCRIPT.test(addressEn)) bad('addressEn', 'must be written in Latin letters', 'latin');
   let lgCode: string | null;
   if (has('lgCode')) lgCode = text(input.lgCode);
   else if (has('addressJa') || !previous) lgCode = addressJa ? (tokyoMunicipalityOf(addressJa)?.lgCode ?? null) : null;
   else lgCode = previous.lg_code;
-  if (lgCode !== null && !isValidLgCode(lgCode)) bad('lgCode', 'must be a 6-digit local government code with a valid check digit (e.g. 131016)');
+  if (lgCode !== null && !isValidLgCode(lgCode)) bad('lgCode', 'must be a 6-digit local government code with a valid check digit (e.g. 131016)', 'lgCode');
   const inTokyoByCode = lgCode !== null && lgCode.startsWith('13');
   let registeredInTokyo: boolean;
   if (has('registeredInTokyo')) registeredInTokyo = input.registeredInTokyo === true;
   else if (previous && !has('lgCode') && lgCode === previous.lg_code) registeredInTokyo = previous.registered_in_tokyo === 1;
   else registeredInTokyo = inTokyoByCode;
-  if (!registeredInTokyo && inTokyoByCode) bad('registeredInTokyo', `cannot be false: the office's municipality ${lgCode} is in Tokyo`);
+  if (!registeredInTokyo && inTokyoByCode) bad('registeredInTokyo', `cannot be false: the office's municipality ${lgCode} is in Tokyo`, 'tokyo', { code: lgCode! });
 
   // Industry
   let major = text(pick('jsicMajor', 'jsic_major'))?.toUpperCase() ?? null;
   const division = text(pick('jsicDivision', 'jsic_division'));
-  if (major !== null && !jsicMajor(major)) bad('jsicMajor', `"${major}" is not a JSIC major group (A–T)`);
+  if (major !== null && !jsicMajor(major)) bad('jsicMajor', `"${major}" is not a JSIC major group (A–T)`, 'jsicMajor', { code: major });
   if (division !== null) {
     const d = jsicDivision(division);
-    if (!d) bad('jsicDivision', `"${division}" is not a known JSIC division (2 digits, e.g. 39 information services)`);
+    if (!d) bad('jsicDivision', `"${division}" is not a known JSIC division (2 digits, e.g. 39 information services)`, 'jsicDivision', { code: division });
     else if (major === null) major = d.major;
-    else if (d.major !== major) bad('jsicDivision', `division ${division} belongs to major group ${d.major}, not ${major}`);
+    else if (d.major !== major) bad('jsicDivision', `division ${division} belongs to major group ${d.major}, not ${major}`, 'jsicMismatch', { division, major: d.major, given: major });
   }
 
   // Size
@@ -103,10 +103,10 @@ export function validateCompany(input: Partial<CompanyInput>, previous?: Company
     const v = pick(k, col);
     if (v === null || v === undefined) return null;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      bad(k, 'must be a whole number of 0 or more');
+      bad(k, 'must be a whole number of 0 or more', 'wholeNumber');
       return null;
     }
-    if (v > max) bad(k, `must be at most ${max}`);
+    if (v > max) bad(k, `must be at most ${max}`, 'max', { max });
     return v;
   };
   const employees = count('employees', 'employees', 10_000_000);
@@ -117,8 +117,8 @@ export function validateCompany(input: Partial<CompanyInput>, previous?: Company
   if (postalCode !== null) {
     const digits = postalCode.normalize('NFKC').replace(/^〒\s*/, '').replace(/[\s\-‐－ー]/g, '');
     if (/^\d{7}$/.test(digits)) postalCode = `${digits.slice(0, 3)}-${digits.slice(3)}`;
-    else if (country === 'JP') bad('postalCode', 'must be a Japanese postal code of 7 digits (123-4567)');
-    else if (postalCode.length > 20) bad('postalCode', 'must be at most 20 characters');
+    else if (country === 'JP') bad('postalCode', 'must be a Japanese postal code of 7 digits (123-4567)', 'postalCode');
+    else if (postalCode.length > 20) bad('postalCode', 'must be at most 20 characters', 'tooLong', { max: 20 });
   }
 
   let website = text(pick('website', 'website'));
@@ -131,12 +131,12 @@ export function validateCompany(input: Partial<CompanyInput>, previous?: Company
     } catch {
       ok = false;
     }
-    if (!ok) bad('website', 'must be a web address (https://…)');
-    else if (website.length > LIMITS.website) bad('website', `must be at most ${LIMITS.website} characters`);
+    if (!ok) bad('website', 'must be a web address (https://…)', 'website');
+    else if (website.length > LIMITS.website) bad('website', `must be at most ${LIMITS.website} characters`, 'tooLong', { max: LIMITS.website });
   }
 
   const summary = text(pick('summary', 'summary'));
-  if (summary && summary.length > LIMITS.summary) bad('summary', `must be at most ${LIMITS.summary} characters`);
+  if (summary && summary.length > LIMITS.summary) bad('summary', `must be at most ${LIMITS.summary} characters`, 'tooLong', { max: LIMITS.summary });
 
   const columns: CompanyColumns = {
     corporate_number: corporateNumber,
