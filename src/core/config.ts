@@ -17,6 +17,12 @@ export interface Config {
   seedPlan: boolean;
   /** Days a login session lives without use. */
   sessionDays: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY): false (default), true (any), or a
+   * comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal. Believing every
+   * caller would let a client pick its own address and dodge the per-address login throttle.
+   */
+  trustProxy?: boolean | string;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +52,19 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+const PROXY_PART = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | string {
+  const raw = env.TRUST_PROXY?.trim() ?? '';
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (!parts.every((p) => PROXY_PART.test(p))) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false or a comma-separated list of proxy addresses or CIDRs, got "${raw}"`);
+  }
+  return parts.join(',');
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -103,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     seedPlan: bool(env, 'SEED_PLAN', true),
     sessionDays: int(env, 'SESSION_DAYS', 14, 1, 365),
+    trustProxy: trustProxy(env),
   };
 }
 

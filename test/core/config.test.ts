@@ -61,6 +61,14 @@ describe('config', () => {
     assert.equal(c.databaseUrl, 'postgres://kabuto@db.example:5432/kabuto');
   });
 
+  it('trusts no proxy unless TRUST_PROXY names one, so a client cannot choose its own address', () => {
+    assert.equal(loadConfig({ SESSION_SECRET: SECRET }).trustProxy, false);
+    assert.equal(loadConfig({ SESSION_SECRET: SECRET, TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ SESSION_SECRET: SECRET, TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadConfig({ SESSION_SECRET: SECRET, TRUST_PROXY: '10.0.0.1, 192.168.0.0/16, loopback, ::1' }).trustProxy, '10.0.0.1,192.168.0.0/16,loopback,::1');
+  });
+  it('refuses a TRUST_PROXY that is neither a yes/no nor a list of addresses', () => refuses({ SESSION_SECRET: SECRET, TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'));
+
   it('refuses a port that is not a number (PORT=abc)', () => refuses({ SESSION_SECRET: SECRET, PORT: 'abc' }, 'PORT'));
   it('refuses a port out of range (PORT=70000)', () => refuses({ SESSION_SECRET: SECRET, PORT: '70000' }, 'PORT'));
   it('refuses a negative or fractional port', () => {

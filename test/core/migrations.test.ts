@@ -207,7 +207,7 @@ describe('database handle', { skip: skipFor('postgres') }, () => {
     const onStray = (err: unknown) => stray.push(err);
     process.on('uncaughtException', onStray);
     try {
-      for (let i = 0; i < 25; i++) {
+      for (let i = 0; i < 20; i++) {
         const h = openDatabase(tdb.url);
         await Promise.all([1, 2, 3, 4].map(() => sql`select pg_sleep(0.005)`.execute(h.db)));
         await h.close();
