@@ -22,6 +22,7 @@ Examples:
   kabuto user add --email admin@example.jp --role admin
   kabuto token create --email admin@example.jp --name ci --expires 2027-03-31
   kabuto plan import seed/plan/tokyo-econ-plan.json
+  kabuto catalog import metadatalist.csv
   kabuto backup backups/kabuto-$(date +%F).db
   kabuto db copy --to postgres://kabuto@db.internal/kabuto`;
 
@@ -108,6 +109,23 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { force?: boolean }) => {
       const { backupCommand } = await import('./commands/backup.js');
       await backupCommand(loadConfig(), file, opts);
+    });
+
+  const catalog = program.command('catalog').description('catalog import <file.csv> | reindex: load a catalog export, rebuild the search index');
+  catalog
+    .command('import')
+    .description('load a Tokyo open data catalog metadata export (CSV, one row per resource), idempotently, one transaction per dataset')
+    .argument('<file>', 'the export, e.g. metadatalist.csv (UTF-8 with BOM)')
+    .action(async (file: string) => {
+      const { catalogImportCommand } = await import('./commands/catalog.js');
+      await catalogImportCommand(loadConfig(), file);
+    });
+  catalog
+    .command('reindex')
+    .description("rebuild the catalog's search index from its datasets")
+    .action(async () => {
+      const { catalogReindexCommand } = await import('./commands/catalog.js');
+      await catalogReindexCommand(loadConfig());
     });
 
   const db = program.command('db').description('db copy --to <postgres-url>: move a SQLite installation to PostgreSQL');

@@ -7,6 +7,10 @@ import { systemActor } from '../../src/core/audit.js';
 import { openDatabase, type DatabaseHandle } from '../../src/core/db/index.js';
 import { migrateToLatest } from '../../src/core/db/migrate.js';
 import { AuthService } from '../../src/core/auth/service.js';
+import { buildApp } from '../../src/app.js';
+import { testConfig } from '../../src/core/config.js';
+import { companiesService } from '../../src/companies/index.js';
+import { targetState } from '../../src/cli/commands/db-copy.js';
 import { freshDatabase, skipFor, TEST_PASSWORD, type TestDatabase } from '../helpers.js';
 import { kabuto, show, tempDir } from './run.js';
 
@@ -115,6 +119,65 @@ describe('kabuto db copy (SQLite to PostgreSQL)', { skip: skipFor('postgres') },
     } finally {
       await a.close();
       await b.close();
+      await dst.drop();
+    }
+  });
+
+  it('carries the company name index over, so search finds companies on PostgreSQL (merged ones too)', async () => {
+    const src = `sqlite:${join(tmp.dir, 'companies.db')}`;
+    const dst = await freshDatabase('postgres');
+    const actor = systemActor('test');
+    const a = openDatabase(src);
+    let goneId: number;
+    let keptId: number;
+    try {
+      const app = await buildApp(testConfig({ databaseUrl: src }), { handle: a });
+      const svc = companiesService(app.kabuto);
+      // The company that is merged away comes first, so its merged_into points at a later row.
+      goneId = (await svc.create(actor, { nameJa: '兜町証券株式会社', country: 'JP' })).company.id;
+      keptId = (await svc.create(actor, { nameJa: '兜町証券', nameEn: 'Kabutocho Securities', country: 'JP' })).company.id;
+      await svc.create(actor, { nameEn: 'Marunouchi Trading', country: 'GB' });
+      await svc.merge(actor, keptId, goneId);
+      await app.close();
+    } finally {
+      await a.close();
+    }
+    const r = await kabuto(['db', 'copy', '--to', dst.url], { env: { DATABASE_URL: src } });
+    const b = openDatabase(dst.url);
+    try {
+      assert.equal(r.code, 0, show(r));
+      assert.match(r.stdout, /^companies\s+3\s+3\s+ok$/m);
+      assert.match(r.stdout, /^company name index \(index\)\s+(\d+)\s+\1\s+ok$/m);
+      const app = await buildApp(testConfig({ databaseUrl: dst.url }), { handle: b });
+      try {
+        const svc = companiesService(app.kabuto);
+        const found = await svc.search({ text: '兜町' });
+        assert.deepEqual(found.items.map((c) => c.id), [keptId]);
+        assert.equal((await svc.search({ text: 'Marunouchi' })).total, 1);
+        assert.equal((await svc.get(goneId)).id, keptId, 'the merged id still leads to the survivor');
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await b.close();
+      await dst.drop();
+    }
+  });
+
+  it('counts as empty a target holding only the rows its migrations insert', async () => {
+    const dst = await freshDatabase('postgres');
+    const h = openDatabase(dst.url);
+    try {
+      await sql`create table cli_defaults (key text primary key, value text not null, flag boolean not null)`.execute(h.db);
+      await sql`insert into cli_defaults values ('version', '', true), ('epoch', '0', false)`.execute(h.db);
+      const baseline = new Map([['cli_defaults', { columns: ['key', 'value', 'flag'], rows: [JSON.stringify(['epoch', '0', 0]), JSON.stringify(['version', '', 1])].sort() }]]);
+      const db = h.db as unknown as Parameters<typeof targetState>[0];
+      assert.deepEqual(await targetState(db, ['cli_defaults'], baseline), { nonEmpty: ['cli_defaults'], withData: [] });
+      await sql`update cli_defaults set value = '7' where key = 'epoch'`.execute(h.db);
+      assert.deepEqual(await targetState(db, ['cli_defaults'], baseline), { nonEmpty: ['cli_defaults'], withData: ['cli_defaults'] });
+      assert.deepEqual(await targetState(db, ['cli_defaults'], new Map()), { nonEmpty: ['cli_defaults'], withData: ['cli_defaults'] });
+    } finally {
+      await h.close();
       await dst.drop();
     }
   });

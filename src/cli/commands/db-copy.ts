@@ -5,9 +5,10 @@ import { ConfigError, isPostgresUrl, validateDatabaseUrl } from '../../core/conf
 import { openDatabase, type DatabaseHandle } from '../../core/db/index.js';
 import { migrateToLatest } from '../../core/db/migrate.js';
 import { connect, withDatabase } from '../db.js';
+import { derivedIndexOf, type DerivedIndex } from '../derived.js';
 import { CliError, EXIT, failure, refused, usageError } from '../exit.js';
 import { maskUrl, note, out, table } from '../output.js';
-import { progress, type Progress } from '../progress.js';
+import { progress } from '../progress.js';
 
 export interface DbCopyOptions {
   to: string;
@@ -17,7 +18,7 @@ export interface DbCopyOptions {
   batchSize?: number;
 }
 
-interface TablePlan {
+export interface TablePlan {
   name: string;
   columns: string[];
   withoutRowid?: boolean;
@@ -35,10 +36,11 @@ export interface TableCount {
 export interface CopyResult {
   counts: TableCount[];
   sequences: { table: string; column: string; next: number }[];
-  /** SQLite-only tables (FTS5 virtual tables and their shadow tables): a search index is rebuilt, not copied. */
-  skipped: string[];
+  /** Search indexes rebuilt on the target after COMMIT. */
+  rebuilt: { name: string; source: number; target: number }[];
   /** Tables only the target has, left as migrated. */
   targetOnly: string[];
+  /** Tables emptied before the copy (rows the migrations put there, or everything with --force-empty). */
   emptied: string[];
 }
 
@@ -48,13 +50,15 @@ const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /**
  * Move a SQLite installation to PostgreSQL.
  *
- * The rule that keeps it safe: the target is migrated, then refused if any Kabuto table in it holds a
- * row, unless --force-empty is given; then those tables are emptied inside the copy's transaction.
- * Every table is copied in foreign-key order, in batches, in ONE PostgreSQL transaction; the serial
- * sequences are moved past the copied ids, and the row counts of every table are compared before
- * COMMIT. Any error or mismatch rolls everything back, so the target ends either complete or as it was.
- * The source is read inside one SQLite read transaction: a consistent snapshot even if a server is
- * still writing (writes after the snapshot are not copied; stop the server first).
+ * The rule that keeps it safe: a target that holds data is refused, before and after migrating it,
+ * unless --force-empty is given. "Data" is any row other than those the migrations themselves insert
+ * (compared with a freshly migrated database), so a target that was only migrated counts as empty.
+ * Every table is copied in foreign-key order, in batches, in ONE PostgreSQL transaction; search
+ * indexes are copied or rebuilt (derived.ts); serial sequences are moved past the copied ids; the
+ * row counts of every table are compared before COMMIT. Any error or mismatch rolls everything
+ * back, so the target ends either complete or as it was. The source is read inside one SQLite read
+ * transaction: a consistent snapshot even if a server is still writing (stop it first, or its later
+ * writes are not copied).
  */
 export async function dbCopyCommand(config: Config, opts: DbCopyOptions): Promise<void> {
   if (!config.databaseUrl.startsWith('sqlite:')) {
@@ -72,20 +76,21 @@ export async function dbCopyCommand(config: Config, opts: DbCopyOptions): Promis
     const target = openDatabase(opts.to, { poolSize: 2 });
     try {
       await connect(target);
+      const baseline = await migratedBaseline();
       // Refuse before migrating, so a wrong --to (an older installation) is left exactly as it was.
       if (!opts.forceEmpty) {
-        const busy = await tablesWithRows(target.db as unknown as Kysely<any>);
-        if (busy.length) throw notEmpty(busy);
+        const { withData } = await targetState(target.db as unknown as Kysely<any>, await kabutoTables(target.db as unknown as Kysely<any>), baseline);
+        if (withData.length) throw notEmpty(withData);
       }
       for (const l of await migrateToLatest(target.db)) note(`target: ${l}`);
-      const result = await copyDatabase(source, target, opts);
+      const result = await copyDatabase(source, target, { ...opts, baseline });
       out(`copied ${maskUrl(config.databaseUrl)} -> ${maskUrl(opts.to)}`);
-      if (result.emptied.length) out(`emptied first (--force-empty): ${result.emptied.join(', ')}`);
+      if (result.emptied.length) out(`emptied first: ${result.emptied.join(', ')}`);
       out('');
       for (const l of countTable(result.counts)) out(l);
       out('');
       out(`sequences reset: ${result.sequences.map((s) => `${s.table}.${s.column} -> next ${s.next}`).join(', ') || 'none'}`);
-      if (result.skipped.length) out(`not copied (SQLite-only search index tables, rebuilt by their module): ${result.skipped.join(', ')}`);
+      for (const r of result.rebuilt) out(`rebuilt after the copy: ${r.name}, ${r.target} entries (the source index had ${r.source})`);
       if (result.targetOnly.length) out(`only in the target, left as migrated: ${result.targetOnly.join(', ')}`);
       out('row counts match: the copy is complete');
       note(`next: run with DATABASE_URL=${maskUrl(opts.to)} and SESSION_SECRET set (at least 32 characters; the one in ${config.dataDir}/session-secret may be reused).`);
@@ -108,110 +113,155 @@ class Mismatch extends Error {
   }
 }
 
-export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandle, opts: Pick<DbCopyOptions, 'forceEmpty' | 'batchSize'> = {}): Promise<CopyResult> {
+const notEmpty = (tables: string[]) =>
+  refused(`the target already holds data in: ${tables.join(', ')}`, [
+    'nothing was written. Copy into an empty database (createdb), or pass --force-empty to delete',
+    "every row of the target's Kabuto tables first, in the same transaction as the copy.",
+  ]);
+
+// --------------------------------------------------------------------------------------------- target state
+
+/** A value as both drivers would agree on it (booleans as 0/1, dates as ISO text). */
+const norm = (v: unknown) => (v === true ? 1 : v === false ? 0 : v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('hex') : v);
+const rowKeys = (rows: Record<string, unknown>[], cols: string[]) => rows.map((r) => JSON.stringify(cols.map((c) => norm(r[c])))).sort();
+
+/** The rows the migrations alone put in each table, from a freshly migrated in-memory database. */
+export async function migratedBaseline(): Promise<Map<string, { columns: string[]; rows: string[] }>> {
+  const h = openDatabase('sqlite::memory:');
+  try {
+    await migrateToLatest(h.db);
+    const lite = h.sqlite!;
+    const out = new Map<string, { columns: string[]; rows: string[] }>();
+    for (const { name } of lite.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and sql not like 'create virtual%'`).all() as { name: string }[]) {
+      if (MIGRATION_TABLES.test(name) || derivedIndexOf(name)) continue;
+      const rows = lite.prepare(`select * from ${qi(name)}`).all() as Record<string, unknown>[];
+      if (!rows.length) continue;
+      const columns = Object.keys(rows[0]!);
+      out.set(name, { columns, rows: rowKeys(rows, columns) });
+    }
+    return out;
+  } finally {
+    await h.close();
+  }
+}
+
+/** Kabuto's tables in the target: every base table of the schema but the migration bookkeeping and the search indexes. */
+async function kabutoTables(db: Kysely<any>): Promise<string[]> {
+  const r = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
+  return r.rows.map((x) => x.table_name).filter((t) => !MIGRATION_TABLES.test(t) && !derivedIndexOf(t));
+}
+
+/** Which tables hold any row, and which hold more than the migrations put there. */
+export async function targetState(db: Kysely<any>, tables: string[], baseline: Map<string, { columns: string[]; rows: string[] }>): Promise<{ nonEmpty: string[]; withData: string[] }> {
+  const nonEmpty: string[] = [];
+  const withData: string[] = [];
+  for (const t of tables) {
+    const r = await sql<{ has: boolean }>`select exists (select 1 from ${sql.table(t)}) as has`.execute(db);
+    if (!r.rows[0]?.has) continue;
+    nonEmpty.push(t);
+    const base = baseline.get(t);
+    let same = false;
+    if (base) {
+      try {
+        const rows = await sql<Record<string, unknown>>`select ${sql.join(base.columns.map((c) => sql.ref(c)))} from ${sql.table(t)}`.execute(db);
+        same = JSON.stringify(rowKeys(rows.rows, base.columns)) === JSON.stringify(base.rows);
+      } catch {
+        same = false; // an older shape of the table: treat as data
+      }
+    }
+    if (!same) withData.push(t);
+  }
+  return { nonEmpty, withData };
+}
+
+// --------------------------------------------------------------------------------------------- the copy
+
+export async function copyDatabase(
+  source: DatabaseHandle,
+  target: DatabaseHandle,
+  opts: Pick<DbCopyOptions, 'forceEmpty' | 'batchSize'> & { baseline?: Map<string, { columns: string[]; rows: string[] }> } = {},
+): Promise<CopyResult> {
   const lite = source.sqlite;
   if (!lite) throw failure('the source is not SQLite');
   const tdb = target.db as unknown as Kysely<any>;
-
-  // What PostgreSQL has: tables, insertable columns, foreign keys.
-  const targetCols = await sql<{ table_name: string; column_name: string; is_generated: string; is_nullable: string }>`
-    select c.table_name, c.column_name, c.is_generated, c.is_nullable
-    from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-    where c.table_schema = current_schema()`.execute(tdb);
-  const targetTables = new Map<string, Set<string>>();
-  const nullable = new Set<string>();
-  for (const r of targetCols.rows) {
-    if (MIGRATION_TABLES.test(r.table_name)) continue;
-    const set = targetTables.get(r.table_name) ?? new Set<string>();
-    if (r.is_generated === 'NEVER') set.add(r.column_name);
-    if (r.is_nullable === 'YES') nullable.add(`${r.table_name}.${r.column_name}`);
-    targetTables.set(r.table_name, set);
-  }
-  // A table that references itself (a merged company pointing at the one it became) may hold a row
-  // whose parent comes later in rowid order: such nullable columns are inserted empty and set after.
-  const selfRefCols = await sql<{ table_name: string; column_name: string }>`
-    select c.relname as table_name, a.attname as column_name
-    from pg_constraint k
-    join pg_class c on c.oid = k.conrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    join pg_attribute a on a.attrelid = c.oid and a.attnum = any (k.conkey)
-    where k.contype = 'f' and k.conrelid = k.confrelid and n.nspname = current_schema()`.execute(tdb);
-  const primaryKeys = await sql<{ table_name: string; column_name: string }>`
-    select c.relname as table_name, a.attname as column_name
-    from pg_index i
-    join pg_class c on c.oid = i.indrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    join pg_attribute a on a.attrelid = c.oid and a.attnum = any (i.indkey)
-    where i.indisprimary and n.nspname = current_schema()`.execute(tdb);
-  const colsOf = (rows: { table_name: string; column_name: string }[], t: string) => rows.filter((r) => r.table_name === t).map((r) => r.column_name);
-  const fks = await sql<{ child: string; parent: string }>`
-    select c1.relname as child, c2.relname as parent
-    from pg_constraint k
-    join pg_class c1 on c1.oid = k.conrelid
-    join pg_class c2 on c2.oid = k.confrelid
-    join pg_namespace n on n.oid = c1.relnamespace
-    where k.contype = 'f' and n.nspname = current_schema()`.execute(tdb);
+  const baseline = opts.baseline ?? (await migratedBaseline());
+  const schema = await readTargetSchema(tdb);
+  const derivedInUse = new Set<DerivedIndex>();
 
   // What SQLite has. Virtual tables (FTS5) and their shadow tables have no PostgreSQL twin.
   const master = lite.prepare(`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by rowid`).all() as { name: string; sql: string | null }[];
   const virtual = master.filter((t) => /^\s*create\s+virtual\s+table/i.test(t.sql ?? '')).map((t) => t.name);
-  const isSqliteOnly = (name: string) => virtual.includes(name) || virtual.some((v) => name.startsWith(`${v}_`));
-  const skipped: string[] = [];
   const plans: TablePlan[] = [];
   for (const t of master) {
     if (MIGRATION_TABLES.test(t.name)) continue;
-    // A virtual table's rows cannot be inserted as they are: the search index is rebuilt, not copied.
-    if (isSqliteOnly(t.name)) {
-      skipped.push(t.name);
+    const index = derivedIndexOf(t.name);
+    if (index) {
+      derivedInUse.add(index);
       continue;
     }
-    const cols = targetTables.get(t.name);
+    if (virtual.includes(t.name) || virtual.some((v) => t.name.startsWith(`${v}_`))) {
+      throw failure(`table ${t.name} is a SQLite-only search index that db copy does not know how to move; declare it in src/cli/derived.ts`);
+    }
+    const cols = schema.tables.get(t.name);
     if (!cols) throw failure(`table ${t.name} exists in SQLite but not in PostgreSQL after migrating; the schemas differ`);
     const columns = (lite.pragma(`table_info(${qi(t.name)})`) as { name: string }[]).map((c) => c.name);
-    const missing = columns.filter((c) => !cols.has(c));
+    const missing = columns.filter((c) => !cols.insertable.has(c));
     if (missing.length) throw failure(`table ${t.name}: column(s) ${missing.join(', ')} exist in SQLite but not (or only generated) in PostgreSQL`);
-    const pk = colsOf(primaryKeys.rows, t.name);
-    const later = pk.length ? colsOf(selfRefCols.rows, t.name).filter((c) => nullable.has(`${t.name}.${c}`) && !pk.includes(c)) : [];
-    plans.push({ name: t.name, columns, withoutRowid: /\)\s*without\s+rowid\s*;?\s*$/i.test(t.sql ?? ''), primaryKey: pk, setAfter: later });
+    const required = [...cols.required].filter((c) => !columns.includes(c));
+    if (required.length) throw failure(`table ${t.name}: PostgreSQL requires column(s) ${required.join(', ')} that SQLite lacks; if it is a search index, declare it in src/cli/derived.ts`);
+    const pk = schema.primaryKeys.get(t.name) ?? [];
+    const setAfter = pk.length ? (schema.selfRefs.get(t.name) ?? []).filter((c) => cols.nullable.has(c) && !pk.includes(c)) : [];
+    plans.push({ name: t.name, columns, withoutRowid: /\)\s*without\s+rowid\s*;?\s*$/i.test(t.sql ?? ''), primaryKey: pk, setAfter });
   }
-  const ordered = fkOrder(
-    plans,
-    fks.rows.filter((r) => r.child !== r.parent),
-  );
-  const targetOnly = [...targetTables.keys()].filter((t) => !plans.some((p) => p.name === t)).sort();
+  const ordered = fkOrder(plans, schema.fks);
+  const allTarget = [...schema.tables.keys()].filter((t) => !derivedIndexOf(t));
+  const targetOnly = allTarget.filter((t) => !plans.some((p) => p.name === t)).sort();
+  const deleteOrder = fkOrder(
+    allTarget.map((name) => ({ name, columns: [] })),
+    schema.fks,
+  ).reverse();
+  const inTrx = [...derivedInUse].filter((d) => d.copy);
+  const afterCommit = [...derivedInUse].filter((d) => d.rebuild);
 
   // One read transaction on SQLite: counts and rows come from the same snapshot.
   lite.exec('begin');
   try {
     const sourceCounts = new Map(ordered.map((p) => [p.name, (lite.prepare(`select count(*) as n from ${qi(p.name)}`).get() as { n: number }).n]));
-    const total = [...sourceCounts.values()].reduce((a, b) => a + b, 0);
+    const indexCounts = new Map([...derivedInUse].map((d) => [d, d.sourceCount(lite)]));
+    const total = [...sourceCounts.values()].reduce((a, b) => a + b, 0) + inTrx.reduce((a, d) => a + (indexCounts.get(d) ?? 0), 0);
 
-    const nonEmpty = await tablesWithRows(tdb);
-    if (nonEmpty.length && !opts.forceEmpty) throw notEmpty(nonEmpty);
+    const state = await targetState(tdb, allTarget, baseline);
+    if (state.withData.length && !opts.forceEmpty) throw notEmpty(state.withData);
 
     const bar = progress('db copy', 'rows');
     let done = 0;
     bar.update(0, total);
+    let result: CopyResult;
     try {
-      return await tdb.transaction().execute(async (trx) => {
-        const emptied: string[] = [];
-        if (nonEmpty.length) {
-          // No CASCADE: if a table outside Kabuto's references these, fail rather than empty it too.
-          await sql`truncate table ${sql.join([...targetTables.keys()].map((t) => sql.table(t)))} restart identity`.execute(trx);
-          emptied.push(...nonEmpty);
-        }
+      result = await tdb.transaction().execute(async (trx) => {
+        // Children first; DELETE rather than TRUNCATE, which would refuse a table referenced by one left alone.
+        const emptied = deleteOrder.map((t) => t.name).filter((t) => state.nonEmpty.includes(t));
+        for (const t of emptied) await trx.deleteFrom(t).execute();
         for (const p of ordered) {
-          done = await copyTable(lite, trx, p, opts.batchSize ?? 1000, (n) => bar.update(done + n, total), done);
+          const before = done;
+          done += await copyTable(lite, trx, p, opts.batchSize ?? 1000, (n) => bar.update(before + n, total));
         }
-        const sequences = await resetSequences(trx, ordered.map((p) => p.name));
         const counts: TableCount[] = [];
         for (const p of ordered) {
           const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(p.name)}`.execute(trx);
           counts.push({ table: p.name, source: sourceCounts.get(p.name) ?? 0, target: Number(r.rows[0]?.n ?? 0) });
         }
+        for (const d of inTrx) {
+          const before = done;
+          const n = await d.copy!(lite, trx, (k) => bar.update(before + k, total));
+          done += indexCounts.get(d) ?? 0;
+          counts.push({ table: `${d.name} (index)`, source: indexCounts.get(d) ?? 0, target: n });
+        }
+        const sequences = await resetSequences(trx, ordered.map((p) => p.name));
         if (counts.some((c) => c.source !== c.target)) throw new Mismatch(counts);
-        return { counts, sequences, skipped, targetOnly, emptied };
+        return { counts, sequences, rebuilt: [], targetOnly, emptied: emptied.sort() };
       });
     } catch (err) {
       if (err instanceof Mismatch) {
@@ -221,36 +271,81 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
     } finally {
       bar.stop();
     }
+
+    for (const d of afterCommit) {
+      const source = indexCounts.get(d) ?? 0;
+      // Nothing indexed on either side: the migrated, empty index already matches the source.
+      if (source === 0 && (await d.targetCount(tdb)) === 0) continue;
+      const rb = progress(`rebuild ${d.name}`, 'entries');
+      try {
+        const n = await d.rebuild!(target, (x, t) => rb.update(x, t));
+        result.rebuilt.push({ name: d.name, source, target: n });
+      } catch (err) {
+        throw failure(`the records were copied and committed, but rebuilding the ${d.name} failed: ${(err as Error).message}`, [
+          'the data on PostgreSQL is complete; the index is rebuilt when its module next reindexes',
+        ]);
+      } finally {
+        rb.stop();
+      }
+    }
+    return result;
   } finally {
     lite.exec('rollback');
   }
 }
 
-/** Kabuto's tables in the target (every base table of the schema but the migration bookkeeping) that hold a row. */
-export async function tablesWithRows(db: Kysely<any>): Promise<string[]> {
-  const tables = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
-  const out: string[] = [];
-  for (const { table_name: t } of tables.rows) {
-    if (MIGRATION_TABLES.test(t)) continue;
-    const r = await sql<{ has: boolean }>`select exists (select 1 from ${sql.table(t)}) as has`.execute(db);
-    if (r.rows[0]?.has) out.push(t);
-  }
-  return out;
+interface TargetSchema {
+  tables: Map<string, { insertable: Set<string>; required: Set<string>; nullable: Set<string> }>;
+  fks: { child: string; parent: string }[];
+  selfRefs: Map<string, string[]>;
+  primaryKeys: Map<string, string[]>;
 }
 
-const notEmpty = (tables: string[]) =>
-  refused(`the target already holds data in: ${tables.join(', ')}`, [
-    'nothing was written. Copy into an empty database (createdb), or pass --force-empty to delete',
-    "every row of the target's Kabuto tables first, in the same transaction as the copy.",
-  ]);
+/** What PostgreSQL has: tables and their columns, foreign keys, self-references, primary keys. */
+async function readTargetSchema(db: Kysely<any>): Promise<TargetSchema> {
+  const cols = await sql<{ table_name: string; column_name: string; is_generated: string; is_nullable: string; column_default: string | null; is_identity: string }>`
+    select c.table_name, c.column_name, c.is_generated, c.is_nullable, c.column_default, c.is_identity
+    from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+    where c.table_schema = current_schema()`.execute(db);
+  const tables: TargetSchema['tables'] = new Map();
+  for (const r of cols.rows) {
+    if (MIGRATION_TABLES.test(r.table_name)) continue;
+    const t = tables.get(r.table_name) ?? { insertable: new Set<string>(), required: new Set<string>(), nullable: new Set<string>() };
+    if (r.is_generated === 'NEVER') t.insertable.add(r.column_name);
+    if (r.is_nullable === 'YES') t.nullable.add(r.column_name);
+    else if (r.is_generated === 'NEVER' && r.column_default === null && r.is_identity !== 'YES') t.required.add(r.column_name);
+    tables.set(r.table_name, t);
+  }
+  const fks = await sql<{ child: string; parent: string; column_name: string }>`
+    select c1.relname as child, c2.relname as parent, a.attname as column_name
+    from pg_constraint k
+    join pg_class c1 on c1.oid = k.conrelid
+    join pg_class c2 on c2.oid = k.confrelid
+    join pg_namespace n on n.oid = c1.relnamespace
+    join pg_attribute a on a.attrelid = c1.oid and a.attnum = any (k.conkey)
+    where k.contype = 'f' and n.nspname = current_schema()`.execute(db);
+  // A table that references itself (a merged company pointing at the one it became) may hold a row
+  // whose parent comes later in rowid order: such nullable columns are inserted empty and set after.
+  const selfRefs = new Map<string, string[]>();
+  for (const f of fks.rows) if (f.child === f.parent) selfRefs.set(f.child, [...(selfRefs.get(f.child) ?? []), f.column_name]);
+  const pks = await sql<{ table_name: string; column_name: string }>`
+    select c.relname as table_name, a.attname as column_name
+    from pg_index i
+    join pg_class c on c.oid = i.indrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_attribute a on a.attrelid = c.oid and a.attnum = any (i.indkey)
+    where i.indisprimary and n.nspname = current_schema()`.execute(db);
+  const primaryKeys = new Map<string, string[]>();
+  for (const p of pks.rows) primaryKeys.set(p.table_name, [...(primaryKeys.get(p.table_name) ?? []), p.column_name]);
+  return { tables, fks: fks.rows.filter((f) => f.child !== f.parent).map(({ child, parent }) => ({ child, parent })), selfRefs, primaryKeys };
+}
 
-/** Parents before children; a table's own references are satisfied by copying in rowid order. */
-export function fkOrder(tables: TablePlan[], fks: { child: string; parent: string }[]): TablePlan[] {
+/** Parents before children; a table's own references are handled by `setAfter`. */
+export function fkOrder<T extends { name: string }>(tables: T[], fks: { child: string; parent: string }[]): T[] {
   const names = new Set(tables.map((t) => t.name));
-  const parents = new Map(tables.map((t) => [t.name, new Set(fks.filter((f) => f.child === t.name && names.has(f.parent)).map((f) => f.parent))]));
-  const out: TablePlan[] = [];
+  const parents = new Map(tables.map((t) => [t.name, new Set(fks.filter((f) => f.child === t.name && f.parent !== t.name && names.has(f.parent)).map((f) => f.parent))]));
+  const out: T[] = [];
   const placed = new Set<string>();
   while (out.length < tables.length) {
     const next = tables.find((t) => !placed.has(t.name) && [...parents.get(t.name)!].every((p) => placed.has(p)));
@@ -264,7 +359,8 @@ export function fkOrder(tables: TablePlan[], fks: { child: string; parent: strin
   return out;
 }
 
-async function copyTable(lite: Sqlite.Database, trx: Transaction<any>, p: TablePlan, batchSize: number, onRows: (n: number) => void, doneBefore: number): Promise<number> {
+/** Copy one table in pages; returns the number of rows copied. */
+async function copyTable(lite: Sqlite.Database, trx: Transaction<any>, p: TablePlan, batchSize: number, onRows: (n: number) => void): Promise<number> {
   const perInsert = Math.max(1, Math.min(batchSize, Math.floor(60_000 / Math.max(1, p.columns.length))));
   const cols = p.columns.map(qi).join(', ');
   // Keyset pages on rowid; a WITHOUT ROWID table pages by offset in primary-key order (the read
@@ -279,7 +375,7 @@ async function copyTable(lite: Sqlite.Database, trx: Transaction<any>, p: TableP
   for (;;) {
     const rows = (p.withoutRowid ? select.all(perInsert, copied) : select.all(after, perInsert)) as Record<string, unknown>[];
     if (rows.length === 0) break;
-    after = p.withoutRowid ? copied + rows.length : (rows[rows.length - 1]!.__kabuto_rowid as number);
+    if (!p.withoutRowid) after = rows[rows.length - 1]!.__kabuto_rowid as number;
     const values = rows.map((r) => {
       const v: Record<string, unknown> = {};
       for (const c of p.columns) v[c] = r[c];
@@ -303,7 +399,7 @@ async function copyTable(lite: Sqlite.Database, trx: Transaction<any>, p: TableP
     for (const [k, v] of Object.entries(u.key)) q = q.where(k, '=', v);
     await q.execute();
   }
-  return doneBefore + copied;
+  return copied;
 }
 
 function pkOrder(lite: Sqlite.Database, table: string): string {
@@ -330,3 +426,4 @@ async function resetSequences(trx: Transaction<any>, tables: string[]): Promise<
   }
   return out;
 }
+
