@@ -22,6 +22,7 @@ Examples:
   kabuto user add --email admin@example.jp --role admin
   kabuto token create --email admin@example.jp --name ci --expires 2027-03-31
   kabuto plan import seed/plan/tokyo-econ-plan.json
+  kabuto companies import companies.csv --dry-run
   kabuto catalog import metadatalist.csv
   kabuto backup backups/kabuto-$(date +%F).db
   kabuto db copy --to postgres://kabuto@db.internal/kabuto`;
@@ -72,6 +73,17 @@ export function buildProgram(): Command {
     .action(async (file: string) => {
       const { planImportCommand } = await import('./commands/plan.js');
       await planImportCommand(loadConfig(), file);
+    });
+
+  const companies = program.command('companies').description('companies import <file>: load or update companies from a CSV');
+  companies
+    .command('import')
+    .description('import companies from a CSV with gBizINFO columns (corporate_number, name, kana, name_en, location, …); idempotent on corporate_number')
+    .argument('<file>', 'CSV file (UTF-8, header row)')
+    .option('--dry-run', 'check every row and report what would change, writing nothing')
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { companiesImportCommand } = await import('./commands/companies.js');
+      await companiesImportCommand(loadConfig(), file, opts);
     });
 
   const user = program.command('user').description('user add: create a user account');
