@@ -378,7 +378,7 @@ export class AttractionService {
     }));
     return {
       ...lead,
-      history: history.map((h) => this.historyView(h)),
+      history: history.map((h) => this.historyView(h, users)),
       consultations: consultations.map((c) => this.consultationView(c, users, taskViews)),
       tasks: taskViews,
       allowedMoves: allowedMoves(lead.stage, lead.droppedFrom),
@@ -386,8 +386,9 @@ export class AttractionService {
     };
   }
 
-  private historyView(h: Selectable<AttractionStageHistoryTable>): HistoryView {
-    return { id: h.id, from: h.from_stage as Stage | null, to: h.to_stage as Stage, note: h.note, by: h.actor_label, at: h.at };
+  /** Who moved it: the user's display name, or the recorded label (the system, a deleted user). */
+  private historyView(h: Selectable<AttractionStageHistoryTable>, users: Map<number, string>): HistoryView {
+    return { id: h.id, from: h.from_stage as Stage | null, to: h.to_stage as Stage, note: h.note, by: (h.actor_id !== null ? users.get(h.actor_id) : undefined) ?? h.actor_label, at: h.at };
   }
 
   private consultationView(c: Selectable<AttractionConsultationsTable>, users: Map<number, string>, tasks: TaskView[]): ConsultationView {

@@ -311,7 +311,9 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
     const [lead, staff] = await Promise.all([svc.getLead(id), svc.staffUsers()]);
     const today = tokyoDate(ctx.clock.now());
     const name = req.lang === 'en' ? lead.company.name.en : lead.company.name.ja;
-    return page(req, reply, req.t('attraction.lead.title', { id: lead.id, company: name }), (pc) => <LeadPage ctx={pc} lead={lead} notice={noticeOf(req.t, queryOf(req))} staff={staff} today={today} {...forms} />, { status });
+    const me = String(req.user!.id);
+    const defaults = { consultation: emptyForm({ date: today, staffId: me, 'tasks.0.assigneeId': me, 'tasks.1.assigneeId': me, 'tasks.2.assigneeId': me }), task: emptyForm({ assigneeId: me }) };
+    return page(req, reply, req.t('attraction.lead.title', { id: lead.id, company: name }), (pc) => <LeadPage ctx={pc} lead={lead} notice={noticeOf(req.t, queryOf(req))} staff={staff} today={today} {...defaults} {...forms} />, { status });
   };
   app.get('/attraction/leads/:id', { config, schema: { hide: true, params: IdParams, querystring: AnyQuery } }, async (req, reply) => leadPage(req, reply, req.params.id));
 
