@@ -16,8 +16,6 @@ import { startHost } from './host.js';
 import { loadRound, rps, type LoadResult } from './load.js';
 import type { PlanHostInfo } from './plan-host.js';
 
-const INDICATOR = 'IND-FOREIGN-FINANCIAL-ATTRACTION';
-
 interface Sizes {
   warmupSeconds: number;
   /** Rounds per side (app, bare) for each figure. */
@@ -42,11 +40,12 @@ export const planBench: Benchmark = {
     const host = await startHost<PlanHostInfo>(new URL('./plan-host.ts', import.meta.url));
     try {
       const { app, bare, token, captured } = host.info;
-      const period = await writablePeriod(app);
+      const { indicator, period } = await writeTarget(app);
+      opts.log(`cold rounds write measurements of ${indicator} for FY${period}`);
       let written = 0;
       const write = async () => {
         written += 1;
-        const res = await fetch(`${app}/api/v1/plan/indicators/${INDICATOR}/measurements`, {
+        const res = await fetch(`${app}/api/v1/plan/indicators/${indicator}/measurements`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ period, value: written, source: 'benchmark' }),
@@ -78,7 +77,7 @@ export const planBench: Benchmark = {
               rounds.app.push(await round(app));
             }
           }
-          if (mode === 'cold') await expectLatest(app, written);
+          if (mode === 'cold') await expectLatest(app, indicator, written);
           yield report(opts, `${target.name}-${mode}-sqlite`, target.goal, rounds.app, rounds.bare);
         }
       }
@@ -95,18 +94,28 @@ function report(opts: BenchOptions, bench: string, goal: number, app: LoadResult
   return l;
 }
 
-/** A fiscal year the plan accepts measurements for (the plan's own last year, inside the accepted span). */
-async function writablePeriod(app: string): Promise<number> {
+interface PlanSummary {
+  plan: { toFiscalYear: number; acceptedYears: { min: number; max: number } };
+  indicators: { id: string; kind: string; periodBasis: string; binding: { type: string }; latest: { value: number } | null }[];
+}
+
+/**
+ * Where the cold rounds write: an indicator staff measure by hand (others take their actuals from
+ * module metrics and refuse measurements), for the plan's last fiscal year.
+ */
+async function writeTarget(app: string): Promise<{ indicator: string; period: number }> {
   const res = await fetch(`${app}/api/v1/plan`);
   if (res.status !== 200) throw new Error(`GET /api/v1/plan answered ${res.status}`);
-  const { plan } = (await res.json()) as { plan: { toFiscalYear: number; acceptedYears: { min: number; max: number } } };
-  return Math.min(Math.max(plan.toFiscalYear, plan.acceptedYears.min), plan.acceptedYears.max);
+  const { plan, indicators } = (await res.json()) as PlanSummary;
+  const ind = indicators.find((i) => i.binding.type === 'manual' && (i.kind === 'cumulative' || i.kind === 'annual') && i.periodBasis === 'fiscal');
+  if (!ind) throw new Error('the seeded plan has no manually measured fiscal-year indicator to write to');
+  return { indicator: ind.id, period: Math.min(Math.max(plan.toFiscalYear, plan.acceptedYears.min), plan.acceptedYears.max) };
 }
 
 /** The cold figure is only honest if the reads after the writes really saw them. */
-async function expectLatest(app: string, value: number): Promise<void> {
+async function expectLatest(app: string, indicator: string, value: number): Promise<void> {
   const res = await fetch(`${app}/api/v1/plan`);
-  const body = (await res.json()) as { indicators: { id: string; latest: { value: number } | null }[] };
-  const latest = body.indicators.find((i) => i.id === INDICATOR)?.latest;
-  if (latest?.value !== value) throw new Error(`after the last write (value ${value}) the plan API still shows ${JSON.stringify(latest)}: the cache did not notice the write`);
+  const body = (await res.json()) as PlanSummary;
+  const latest = body.indicators.find((i) => i.id === indicator)?.latest;
+  if (latest?.value !== value) throw new Error(`after the last write (value ${value}) the plan API still shows ${JSON.stringify(latest)} for ${indicator}: the cache did not notice the write`);
 }

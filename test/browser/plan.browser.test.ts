@@ -66,31 +66,52 @@ describe('plan pages in a real browser', { skip: browserSkip }, () => {
   });
 
   it('lets staff enter a measurement through the forms with JavaScript off, and /plan shows it', async () => {
+    const id = await manualIndicator(live);
     const context = await browser.newContext({ ...JA_BROWSER, javaScriptEnabled: false });
     try {
       const page = await context.newPage();
       const staff = await createUser(live.app, 'staff');
-      const before = await planRow(page, live.url);
-      assert.doesNotMatch(before, /\b37\b/, `the /plan row of ${INDICATOR} already shows 37 before the entry: ${before}`);
+      const before = await planRow(page, live.url, id);
+      assert.doesNotMatch(before, /\b37\b/, `the /plan row of ${id} already shows 37 before the entry: ${before}`);
 
-      await signInThroughForm(page, live.url, staff, `/plan/indicators/${INDICATOR}`);
-      assert.equal(new URL(page.url()).pathname, `/plan/indicators/${INDICATOR}`, 'sign-in did not return to the indicator page');
+      await signInThroughForm(page, live.url, staff, `/plan/indicators/${id}`);
+      assert.equal(new URL(page.url()).pathname, `/plan/indicators/${id}`, 'sign-in did not return to the indicator page');
 
-      const form = page.locator(`form[action$="/plan/indicators/${INDICATOR}/measurements"]`);
+      const form = measurementForm(page, id);
       assert.equal(await form.count(), 1, 'the indicator page shows staff one measurement form');
       await setField(form, 'period', '2018');
       await setField(form, 'value', '37');
       await setField(form, 'source', '東京都 産業労働局 調べ (browser test)');
       await setField(form, ['as_of', 'asOf'], '2019-05-31');
       await setField(form, 'note', 'entered in a browser without JavaScript');
-      await Promise.all([page.waitForEvent('load'), form.locator('button[type="submit"], input[type="submit"]').first().click()]);
-      assert.equal(await page.locator('.error-summary, [role="alert"]').count(), 0, `the form was refused: ${await page.locator('main').innerText()}`);
+      await submit(form);
+      assert.equal(await page.locator('.error-summary, [aria-invalid="true"]').count(), 0, `the form was refused: ${await page.locator('main').innerText()}`);
 
-      const after = await planRow(page, live.url);
-      assert.notEqual(after, before, `the /plan row of ${INDICATOR} did not change: ${after}`);
-      assert.match(after, /\b37\b/, `the /plan row of ${INDICATOR} does not show the new actual 37: ${after}`);
-      const latest = page.locator(`main [id="${INDICATOR}"] .latest`);
+      const after = await planRow(page, live.url, id);
+      assert.notEqual(after, before, `the /plan row of ${id} did not change: ${after}`);
+      assert.match(after, /\b37\b/, `the /plan row of ${id} does not show the new actual 37: ${after}`);
+      const latest = page.locator(`main [id="${id}"] .latest`);
       if ((await latest.count()) === 1) assert.match(await latest.innerText(), /\b37\b/, 'the latest actual of the indicator is the one just entered');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows staff an accessible indicator page with its forms, and an accessible refusal', async () => {
+    const id = await manualIndicator(live);
+    const context = await browser.newContext(JA_BROWSER);
+    try {
+      const page = await context.newPage();
+      await signInThroughForm(page, live.url, await createUser(live.app, 'staff'), `/plan/indicators/${id}`);
+      for (const lang of LANGS) {
+        await open(page, `${live.url}/plan/indicators/${id}?lang=${lang}`);
+        assert.equal(await measurementForm(page, id).count(), 1, 'staff see the measurement form');
+        await expectAccessible(page, `/plan/indicators/${id}?lang=${lang} (signed in as staff)`);
+      }
+      // Nothing typed: the server refuses the form and shows it again with the errors.
+      await submit(measurementForm(page, id));
+      assert.ok((await page.locator('.error-summary').count()) > 0, 'a refused form shows an error summary');
+      await expectAccessible(page, `the refused measurement form of ${id}`);
     } finally {
       await context.close();
     }
@@ -122,13 +143,35 @@ describe('plan pages in a real browser', { skip: browserSkip }, () => {
 });
 
 /** The text of the indicator's entry on /plan: the element with its id, else the element around its link. */
-async function planRow(page: Page, base: string): Promise<string> {
+async function planRow(page: Page, base: string, id: string): Promise<string> {
   await open(page, `${base}/plan`);
-  const byId = page.locator(`main [id="${INDICATOR}"]`);
-  const link = `a[href$="/plan/indicators/${INDICATOR}"]`;
-  assert.ok((await page.locator(`main ${link}`).count()) > 0, `/plan has no link to ${INDICATOR}`);
+  const byId = page.locator(`main [id="${id}"]`);
+  const link = `a[href$="/plan/indicators/${id}"]`;
+  assert.ok((await page.locator(`main ${link}`).count()) > 0, `/plan has no link to ${id}`);
   const row = (await byId.count()) === 1 ? byId : page.locator('tr, li, article').filter({ has: page.locator(link) }).last();
   return (await row.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * An indicator staff measure by hand (others take their actuals from module metrics and have no
+ * measurement form): the first fiscal-year count or annual figure of the seeded plan.
+ */
+async function manualIndicator(live: LiveApp): Promise<string> {
+  const res = await live.app.inject({ url: '/api/v1/plan' });
+  const { indicators } = JSON.parse(res.body) as { indicators: { id: string; kind: string; periodBasis: string; binding: { type: string } }[] };
+  const ind = indicators.find((i) => i.binding.type === 'manual' && (i.kind === 'cumulative' || i.kind === 'annual') && i.periodBasis === 'fiscal');
+  assert.ok(ind, 'the seeded plan has no manually measured fiscal-year indicator');
+  return ind.id;
+}
+
+function measurementForm(page: Page, id: string): Locator {
+  return page.locator(`form[action$="/plan/indicators/${id}/measurements"]`);
+}
+
+/** Submit a form by its button and wait for the answer page (a real navigation, no script needed). */
+async function submit(form: Locator): Promise<void> {
+  const page = form.page();
+  await Promise.all([page.waitForEvent('load'), form.locator('button[type="submit"], input[type="submit"]').first().click()]);
 }
 
 /** Fill a form field by name whatever control it is (text, number, date, select, textarea). */
