@@ -89,9 +89,11 @@ export async function count(t: TestApp, table: 'attraction_leads' | 'attraction_
   return Number(r.n);
 }
 
+const TABLES = ['attraction_leads', 'attraction_stage_history', 'attraction_consultations', 'attraction_tasks', 'attraction_other_establishments', 'audit_log', 'companies'] as const;
+
 /** Every row count the module writes, and the audit log, at once. */
-export async function snapshot(t: TestApp): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const table of ['attraction_leads', 'attraction_stage_history', 'attraction_consultations', 'attraction_tasks', 'attraction_other_establishments', 'audit_log', 'companies'] as const) out[table] = await count(t, table);
+export async function snapshot(t: TestApp): Promise<Record<(typeof TABLES)[number], number>> {
+  const out = {} as Record<(typeof TABLES)[number], number>;
+  for (const table of TABLES) out[table] = await count(t, table);
   return out;
 }
