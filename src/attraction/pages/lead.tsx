@@ -231,7 +231,7 @@ export function LeadPage({ ctx, lead, notice, staff, today, consultation = empty
           <h3 id="new-consultation">{t('attraction.lead.newConsultation')}</h3>
           <p class="field-hint">{t('attraction.lead.consultationHint')}</p>
           <Errors ctx={ctx} form={consultation} />
-          <form method="post" action={`/attraction/leads/${lead.id}/consultations`} class="stack">
+          <form method="post" action={`/attraction/leads/${lead.id}/consultations`} class="stack attraction-form">
             <Csrf ctx={ctx} />
             <TextField ctx={ctx} form={consultation} name="date" label={t('attraction.field.date')} type="date" required />
             <TextField ctx={ctx} form={consultation} name="topic" label={t('attraction.field.topic')} required />
@@ -257,7 +257,7 @@ export function LeadPage({ ctx, lead, notice, staff, today, consultation = empty
       <section aria-labelledby="new-task">
         <h3 id="new-task">{t('attraction.lead.newTask')}</h3>
         <Errors ctx={ctx} form={task} />
-        <form method="post" action={`/attraction/leads/${lead.id}/tasks`} class="stack">
+        <form method="post" action={`/attraction/leads/${lead.id}/tasks`} class="stack attraction-form">
           <Csrf ctx={ctx} />
           <TextField ctx={ctx} form={task} name="title" label={t('attraction.field.title')} required />
           <TextField ctx={ctx} form={task} name="dueDate" label={t('attraction.field.dueDate')} type="date" required />
@@ -304,7 +304,7 @@ export function MovePage({ ctx, lead, to, form = emptyForm() }: MovePageProps): 
       <Errors ctx={ctx} form={form} />
       {!allowed && <p class="notice">{t('attraction.move.notAllowed', { stage })}</p>}
       <p class="small muted">{t('attraction.exit.rule')}</p>
-      <form method="post" action={`/attraction/leads/${lead.id}/move`} class="stack">
+      <form method="post" action={`/attraction/leads/${lead.id}/move`} class="stack attraction-form">
         <Csrf ctx={ctx} />
         <input type="hidden" name="to" value={to} />
         {needs.length > 0 && (
@@ -342,7 +342,7 @@ export function EditPage({ ctx, lead, form, owners }: { ctx: PageCtx; lead: Lead
         <a href={`/attraction/leads/${lead.id}`}>{companyName(lang, lead.company)}</a>
       </p>
       <Errors ctx={ctx} form={form} />
-      <form method="post" action={`/attraction/leads/${lead.id}/edit`} class="stack">
+      <form method="post" action={`/attraction/leads/${lead.id}/edit`} class="stack attraction-form">
         <Csrf ctx={ctx} />
         <SelectField ctx={ctx} form={form} name="sector" label={t('attraction.field.sector')} options={sectorOptions(t, lang)} required />
         <SelectField ctx={ctx} form={form} name="origin" label={t('attraction.field.origin')} options={choiceOptions(t, 'attraction.origin', ORIGINS)} required />

@@ -181,7 +181,7 @@ export function NearDuplicates({ ctx, companies }: { ctx: PageCtx; companies: Co
   if (!companies.length) return null;
   const { t, lang } = ctx;
   return (
-    <fieldset class="near-duplicates">
+    <fieldset class="attraction-duplicates">
       <legend>{t('attraction.new.nearDuplicates')}</legend>
       {companies.map((c) => (
         <div class="radio">
@@ -228,7 +228,7 @@ export function NewLeadPage({ ctx, q, results, form = emptyForm(), nearDuplicate
         </button>
       </form>
 
-      <form method="post" action="/attraction/leads" class="stack">
+      <form method="post" action="/attraction/leads" class="stack attraction-form">
         <Csrf ctx={ctx} />
         <input type="hidden" name="q" value={q} />
         {results !== null && (

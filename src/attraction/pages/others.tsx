@@ -97,7 +97,7 @@ export function OthersPage({ ctx, items, filter, query, years, notice, form = em
 
       <h2 id="new-other">{t('attraction.others.new')}</h2>
       <Errors ctx={ctx} form={form} />
-      <form method="post" action="/attraction/others" class="stack">
+      <form method="post" action="/attraction/others" class="stack attraction-form">
         <Csrf ctx={ctx} />
         <TextField ctx={ctx} form={form} name="companyId" label={t('attraction.field.companyId')} hint={t('attraction.others.companyIdHint')} type="number" min={1} />
         <NearDuplicates ctx={ctx} companies={nearDuplicates} />
