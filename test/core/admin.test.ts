@@ -82,6 +82,28 @@ for (const dialect of DIALECTS) {
       assert.equal(a.after.company_id, null);
     });
 
+    it('applies a role change on the user’s next request, without a new sign-in', async () => {
+      const other = await loginAs(t.app, 'admin');
+      assert.equal((await t.app.inject({ url: '/admin', headers: { cookie: other.cookie } })).statusCode, 200);
+      assert.equal((await postForm(t.app, `/admin/users/${other.user.id}/role`, admin, { role: 'staff', scope: '' })).statusCode, 303);
+      assert.equal((await t.app.inject({ url: '/admin', headers: { cookie: other.cookie } })).statusCode, 403);
+    });
+
+    it('refuses an admin form without a valid CSRF token (403), changing and auditing nothing', async () => {
+      const u = await newUser('member');
+      const mark = await lastAuditId();
+      for (const csrf of [null, 'forged']) {
+        assert.equal((await postForm(t.app, `/admin/users/${u.id}/role`, admin, { role: 'admin', scope: '' }, { csrf })).statusCode, 403);
+        assert.equal((await postForm(t.app, `/admin/users/${u.id}/active`, admin, { active: '0' }, { csrf })).statusCode, 403);
+        assert.equal((await postForm(t.app, '/admin/tokens', admin, { user_id: u.id, name: 'csrf', expires_at: '' }, { csrf })).statusCode, 403);
+      }
+      const row = await userRow(u.id);
+      assert.equal(row.role, 'member');
+      assert.equal(row.active, 1);
+      assert.equal((await t.handle.db.selectFrom('api_tokens').select('id').where('user_id', '=', u.id).execute()).length, 0);
+      assert.equal((await auditSince(mark)).length, 0);
+    });
+
     it('makes a user a publisher only with an organization: without one the form comes back with 422', async () => {
       const u = await newUser('staff');
       const mark = await lastAuditId();

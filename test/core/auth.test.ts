@@ -62,6 +62,25 @@ for (const dialect of DIALECTS) {
       assert.ok(account.body.includes(u.email));
     });
 
+    it('signs in whatever the case of the email and the spaces around it', async () => {
+      const u = await newUser();
+      const res = await postLogin(t.app, `  ${u.email.toUpperCase()} `, TEST_PASSWORD);
+      assert.equal(res.statusCode, 303);
+      assert.ok(sessionCookieOf(res));
+    });
+
+    it('touches a session in the database at most every few minutes, not on every request', async () => {
+      const s = await loginAs(t.app, 'staff');
+      const seen = async () => (await sessionsOf(s.user.id))[0]!.last_seen_at;
+      const first = await seen();
+      t.clock.advance(60_000);
+      assert.equal(await isSignedIn(t.app, s.cookie), true);
+      assert.equal(await seen(), first, 'a request a minute later writes nothing');
+      t.clock.advance(5 * 60_000);
+      assert.equal(await isSignedIn(t.app, s.cookie), true);
+      assert.equal(await seen(), t.clock.now().toISOString(), 'after a few minutes the use is recorded');
+    });
+
     it('sends the user back only to a local page after sign-in', async () => {
       const u = await newUser();
       for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
