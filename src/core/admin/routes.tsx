@@ -282,6 +282,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       .offset((pageNo - 1) * AUDIT_PAGE)
       .execute();
     const more = rows.length > AUDIT_PAGE;
+    // The pager keeps the entity filter, so "next" pages through the same view.
+    const pageHref = (n: number) => `/admin/audit?${new URLSearchParams({ ...(q.entity ? { entity: q.entity } : {}), page: String(n) }).toString()}`;
     return page(req, reply, req.t('admin.audit'), (c) => (
       <>
         <h1>{c.t('admin.title')}</h1>
@@ -322,7 +324,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           </table>
         </div>
         <nav aria-label={c.t('pager.label')}>
-          {pageNo > 1 && <a href={`/admin/audit?page=${pageNo - 1}`}>{c.t('pager.prev')}</a>} {more && <a href={`/admin/audit?page=${pageNo + 1}`}>{c.t('pager.next')}</a>}
+          {pageNo > 1 && <a href={pageHref(pageNo - 1)}>{c.t('pager.prev')}</a>} {more && <a href={pageHref(pageNo + 1)}>{c.t('pager.next')}</a>}
         </nav>
       </>
     ));
