@@ -137,13 +137,14 @@ for (const dialect of DIALECTS) {
       await db?.drop();
     });
 
-    it('imports with a per-row report; --dry-run writes nothing; exit 0 even with skipped rows', async () => {
+    it('imports with a per-row report; --dry-run writes nothing; a skipped row exits 1, the good rows kept', async () => {
       const file = join(dir, 'companies.csv');
       writeFileSync(file, csv([...GOOD, BAD[0]!]));
       const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'k.db')}` : db.url;
       const env = { DATABASE_URL: url, SESSION_SECRET: 'x'.repeat(40) };
       const dry = await kabuto(['companies', 'import', file, '--dry-run'], { env });
-      assert.equal(dry.code, 0, dry.stderr);
+      assert.equal(dry.code, 1, dry.stderr);
+      assert.match(dry.stderr, /1 row\(s\) skipped \(dry run\)/);
       assert.match(dry.stdout, /dry run: nothing written/);
       assert.match(dry.stdout, /would create\s+4/);
       assert.match(dry.stdout, /^\s*7\s+corporate_number\s+check digit/m);
@@ -151,7 +152,7 @@ for (const dialect of DIALECTS) {
       try {
         assert.equal((await h.db.selectFrom('companies').select('id').execute()).length, 0);
         const real = await kabuto(['companies', 'import', file], { env });
-        assert.equal(real.code, 0, real.stderr);
+        assert.equal(real.code, 1, real.stderr);
         assert.match(real.stdout, /created\s+4/);
         assert.match(real.stdout, /skipped \(bad rows\)\s+1/);
         assert.match(real.stderr, /companies import/);
@@ -159,6 +160,10 @@ for (const dialect of DIALECTS) {
       } finally {
         await h.close();
       }
+      writeFileSync(file, csv(GOOD));
+      const clean = await kabuto(['companies', 'import', file], { env });
+      assert.equal(clean.code, 0, clean.stderr);
+      assert.match(clean.stdout, /unchanged\s+4/);
       const missing = await kabuto(['companies', 'import', join(dir, 'nope.csv')], { env });
       assert.equal(missing.code, 2);
     });

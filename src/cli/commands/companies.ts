@@ -5,7 +5,7 @@ import { systemActor } from '../../core/audit.js';
 import { importCompanies, ImportFileError, type ImportReport } from '../../companies/import.js';
 import { withDatabase } from '../db.js';
 import { failure, usageError } from '../exit.js';
-import { out, note, table } from '../output.js';
+import { out, table } from '../output.js';
 import { progress } from '../progress.js';
 
 /** Rows listed one by one; beyond this the report says how many more there were. */
@@ -28,7 +28,8 @@ export async function companiesImportCommand(config: Config, file: string, opts:
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const l of formatImportReport(report, file, seconds)) out(l);
-    if (report.problems.length) note(`${report.skipped} row(s) skipped; fix them and import the file again (rows already imported are matched on corporate_number, so nothing is duplicated).`);
+    // Like `kabuto catalog import`: the good rows are kept, and a skipped row makes the run a failure (exit 1).
+    if (report.skipped) throw failure(`${report.skipped} row(s) skipped${report.dryRun ? ' (dry run)' : ''}`, ['fix them and import the file again: rows already imported are matched on corporate_number, so nothing is duplicated']);
   });
 }
 
