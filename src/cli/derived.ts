@@ -2,7 +2,7 @@ import type Sqlite from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle, DbOrTrx } from '../core/db/index.js';
 import { companiesStore } from '../companies/store.js';
-import { reindexAll } from '../catalog/search/index.js';
+import { reindex } from '../catalog/search-port.js';
 
 /**
  * Search indexes whose tables differ between the dialects (an FTS5 virtual table on SQLite, a
@@ -59,7 +59,7 @@ export const DERIVED_INDEXES: DerivedIndex[] = [
     sourceCount: (lite) => countOf(lite, 'catalog_search_docs'),
     targetCount: (db) => pgCount(db, 'catalog_search_docs'),
     async rebuild(target, onProgress) {
-      return reindexAll({ db: target.db, dialect: target.dialect }, onProgress);
+      return reindex({ db: target.db, dialect: target.dialect }, onProgress);
     },
   },
 ];

@@ -204,6 +204,13 @@ describe('kabuto CLI', () => {
     assert.match(secret.stderr, /pg_dump .* "\$DATABASE_URL"/);
   });
 
+  it('catalog reindex rebuilds the search index and prints how many datasets it holds', async () => {
+    const r = await kabuto(['catalog', 'reindex'], { env: env() });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout.trim(), '0');
+    assert.match(r.stderr, /indexed 0 dataset\(s\)/);
+  });
+
   it('serve, the default command, answers /healthz and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN], { cwd: ROOT, env: baseEnv({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', SEED_PLAN: 'false', LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -11,6 +11,10 @@ import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/core/config.js';
 import { companiesService } from '../../src/companies/index.js';
 import { targetState } from '../../src/cli/commands/db-copy.js';
+import { CatalogService, systemCaller } from '../../src/catalog/service.js';
+import { seedReferenceData } from '../../src/catalog/seed.js';
+import { search } from '../../src/catalog/search-port.js';
+import { dataset } from '../../src/catalog/testing.js';
 import { freshDatabase, skipFor, TEST_PASSWORD, type TestDatabase } from '../helpers.js';
 import { kabuto, show, tempDir } from './run.js';
 
@@ -178,6 +182,33 @@ describe('kabuto db copy (SQLite to PostgreSQL)', { skip: skipFor('postgres') },
       assert.deepEqual(await targetState(db, ['cli_defaults'], new Map()), { nonEmpty: ['cli_defaults'], withData: ['cli_defaults'] });
     } finally {
       await h.close();
+      await dst.drop();
+    }
+  });
+
+  it('rebuilds the catalog search index on PostgreSQL, so copied datasets are found', async () => {
+    const src = `sqlite:${join(tmp.dir, 'catalog.db')}`;
+    const dst = await freshDatabase('postgres');
+    const a = openDatabase(src);
+    try {
+      await migrateToLatest(a.db);
+      await seedReferenceData({ db: a.db, clock: systemClock });
+      const svc = new CatalogService({ db: a.db, dialect: 'sqlite', clock: systemClock, dataDir: tmp.dir });
+      await svc.createPackage(systemCaller('test'), dataset('kabuto-population', 'tokyo', { title: '人口統計', notes: '東京都の人口' }));
+      await svc.createPackage(systemCaller('test'), dataset('kabuto-childcare', 'tokyo', { title: '保育園一覧', notes: '区市町村別' }));
+    } finally {
+      await a.close();
+    }
+    const r = await kabuto(['db', 'copy', '--to', dst.url], { env: { DATABASE_URL: src } });
+    const b = openDatabase(dst.url);
+    try {
+      assert.equal(r.code, 0, show(r));
+      assert.match(r.stdout, /^catalog_datasets\s+2\s+2\s+ok$/m);
+      assert.match(r.stdout, /rebuilt after the copy: catalog search index, 2 entries \(the source index had 2\)/);
+      const found = await search(b.db, 'postgres', { q: '保育', facetFields: [], facetLimit: -1, facetMinCount: 1, rows: 10, start: 0, visibility: { includePrivate: true, orgs: 'all' } });
+      assert.equal(found.count, 1, JSON.stringify(found));
+    } finally {
+      await b.close();
       await dst.drop();
     }
   });
