@@ -263,8 +263,6 @@ for (const dialect of DIALECTS) {
     });
 
     it('package_update clears what it is not given but keeps resources and groups; a write that changes nothing is not recorded', async () => {
-      const p = (await act(t.app, 'package_create', dataset('update-rules', 'tokyo', { author: '産業労働局' })), { token: staff }).body;
-      void p;
       const created = (await act(t.app, 'package_create', dataset('update-rules-2', 'tokyo', { author: '産業労働局' }), { token: staff })).body.result;
       const u = await act(t.app, 'package_update', { id: created.id, title: '新しい題名', owner_org: 'tokyo' }, { token: staff });
       assert.equal(u.status, 200);
