@@ -7,9 +7,9 @@ import { CliError, EXIT } from './exit.js';
 import { note } from './output.js';
 
 const EPILOGUE = `
-Configuration comes from the environment (DATABASE_URL, PORT, HOST, LOG_LEVEL, SESSION_SECRET,
-COOKIE_SECURE, DATA_DIR, SEED_PLAN, SESSION_DAYS; see the README). Without DATABASE_URL the
-database is the SQLite file data/kabuto.db.
+Configuration comes from environment variables (DATABASE_URL, PORT, SESSION_SECRET, …; every one is
+listed in the README, "Configuration"). Without DATABASE_URL the database is the SQLite file
+data/kabuto.db.
 
 Exit codes:
   0  done
@@ -148,7 +148,7 @@ export function buildProgram(): Command {
     .option('--batch-size <rows>', 'rows per INSERT', positiveInt, 1000)
     .addHelpText(
       'after',
-      '\nThe target is migrated, then refused (exit 3) if any of its tables holds a row, unless --force-empty.\nAll tables are copied in one transaction and the row counts compared before COMMIT: the target ends\ncomplete, or as it was. Stop the server first: rows written after the copy starts are not copied.',
+      '\nThe target is refused (exit 3) if it holds data (rows beyond those its migrations insert), unless\n--force-empty. All tables are copied in one transaction and the row counts compared before COMMIT:\nthe target ends complete, or as it was. Stop the server first: rows written after the copy starts\nare not copied.',
     )
     .action(async (opts: { to: string; forceEmpty?: boolean; batchSize: number }) => {
       const { dbCopyCommand } = await import('./commands/db-copy.js');
