@@ -78,6 +78,11 @@ export function chunkQuery(chunk: string[]): { phrase: string[]; start: string; 
   return { phrase, start: WORD_START + chunk[0]! + chunk[1]!, prefix: false };
 }
 
+/** Code points NFKC leaves alone (ASCII, hiragana, katakana without the combining marks, CJK ideographs). */
+function isStable(cp: number): boolean {
+  return cp < 0x80 || (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30a1 && cp <= 0x30fa) || (cp >= 0x4e00 && cp <= 0x9fff);
+}
+
 /**
  * Normalized units of the original text with their UTF-16 offsets, for highlights: each unit is a
  * code point with its combining marks (ｶﾞ is one unit, ガ), normalized like the index.
@@ -89,7 +94,8 @@ export function normalizedUnits(original: string): { text: string; unitOf: Int32
   let offset = 0;
   for (const ch of original) {
     const cp = ch.codePointAt(0)!;
-    const combining = cp === 0xff9e || cp === 0xff9f || /\p{M}/u.test(ch);
+    // ASCII, kana and common kanji are never combining marks; test the rest.
+    const combining = !isStable(cp) && (cp === 0xff9e || cp === 0xff9f || /\p{M}/u.test(ch));
     if (combining && starts.length) ends[ends.length - 1] = offset + ch.length;
     else {
       starts.push(offset);
@@ -97,7 +103,11 @@ export function normalizedUnits(original: string): { text: string; unitOf: Int32
     }
     offset += ch.length;
   }
-  for (let u = 0; u < starts.length; u++) pieces.push(original.slice(starts[u], ends[u]).normalize('NFKC').toLowerCase());
+  for (let u = 0; u < starts.length; u++) {
+    const piece = original.slice(starts[u], ends[u]);
+    const cp = piece.codePointAt(0)!;
+    pieces.push(piece.length === 1 && isStable(cp) ? (cp < 0x80 ? piece.toLowerCase() : piece) : piece.normalize('NFKC').toLowerCase());
+  }
   const text = pieces.join('');
   const unitOf = new Int32Array(text.length + 1);
   let pos = 0;
