@@ -5,7 +5,7 @@ import type { Config } from '../../core/config.js';
 import { isPostgresUrl, sqlitePath } from '../../core/config.js';
 import { withDatabase } from '../db.js';
 import { CliError, EXIT, failure, refused, usageError } from '../exit.js';
-import { out, formatBytes, maskUrl } from '../output.js';
+import { out, note, formatBytes, maskUrl } from '../output.js';
 import { progress } from '../progress.js';
 
 export interface BackupOptions {
@@ -77,6 +77,7 @@ export async function backupCommand(config: Config, file: string, opts: BackupOp
   }
   out(`backup written: ${dest} (${formatBytes(statSync(dest).size)}, ${summary.tables} tables, ${summary.users} users, integrity ok)`);
   out(`restore: stop the server, then copy it over ${sqlitePath(config.databaseUrl)} (and remove its -wal and -shm files)`);
+  note(`the database only: back up ${config.dataDir} (uploads, generated keys) with it`);
 }
 
 /** Open the copy, make it one file (no -wal beside it) and check it end to end. */
