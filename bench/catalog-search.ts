@@ -8,15 +8,18 @@
  * At smoke size a 300-document catalog is built on the spot.
  */
 import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
-import { openTarget, seedTargets, PG_SERVER, SIZES, TAGS, ORGS, type SeedTarget } from './seed-catalog.js';
+import { openTarget, seedTargets, sqlitePathFor, PG_SERVER, SIZES, TAGS, ORGS, type SeedTarget } from './seed-catalog.js';
 import { searchDatasets, type SearchParams } from '../src/catalog/search/index.js';
 import { textTopQuery } from '../src/catalog/search/fts.js';
 import { parseQuery } from '../src/catalog/search/query.js';
-import type { Dialect } from '../src/core/db/index.js';
+import { openDatabase, type Dialect } from '../src/core/db/index.js';
+import { migrateToLatest } from '../src/core/db/migrate.js';
 
 const FACETS = ['organization', 'tags', 'res_format', 'license_id'];
 const BANDS = [
@@ -114,6 +117,56 @@ async function* measure(opts: BenchOptions, t: SeedTarget, label: string, querie
   }
 }
 
+/**
+ * Peak resident memory of a process that searches for `seconds` (a mix of the fixed queries with
+ * facets, filters, paging and the empty query), sampled every 50 ms. SQLite's page cache is its
+ * default (2,000 KiB per connection); PostgreSQL's server memory is not this process's.
+ */
+async function searchLoadChild(url: string, seconds: number): Promise<{ peakMb: number; searches: number }> {
+  const h = openDatabase(url);
+  await migrateToLatest(h.db);
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const qs = benchQueries(200);
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  while (Date.now() < end) {
+    const q = qs[n % qs.length]!;
+    await searchDatasets(h.db, h.dialect, {
+      q: n % 10 === 9 ? '' : q,
+      fq: n % 3 === 0 ? 'res_format:CSV' : n % 3 === 1 ? 'metadata_modified:[2020-01-01T00:00:00Z TO NOW]' : '',
+      facetFields: FACETS,
+      facetLimit: 50,
+      facetMinCount: 1,
+      rows: 20,
+      start: (n % 4) * 20,
+      visibility: { includePrivate: false, orgs: [] },
+    });
+    n++;
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  clearInterval(timer);
+  await h.close();
+  return { peakMb: peak / 1e6, searches: n };
+}
+
+function runLoadChild(url: string, seconds: number): Promise<{ peakMb: number; searches: number }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--load-child', url, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { peakMb: number; searches: number }) : reject(new Error(`load child exited with ${code}`))));
+  });
+}
+
+async function* memoryLine(opts: BenchOptions, label: string, dialect: Dialect, url: string, emptyUrl: string, seconds: number): AsyncGenerator<BenchLine> {
+  const empty = await runLoadChild(emptyUrl, seconds);
+  const full = await runLoadChild(url, seconds);
+  opts.log(`${label} ${dialect}: peak RSS ${full.peakMb.toFixed(0)} MB over ${full.searches} searches in ${seconds} s (empty database: ${empty.peakMb.toFixed(0)} MB)`);
+  yield line({ bench: `catalog-search-${label}-peak-rss-${dialect}`, value: full.peakMb, unit: 'MB', baseline: empty.peakMb, goal: 600, goal_on: 'value', lower_is_better: true });
+}
+
 export const catalogSearchBench: Benchmark = {
   name: 'catalog-search',
   description: 'searchDatasets (4 facets, rows=20) vs the bare full-text top 20, by hit band, at 40k and 1M datasets on both dialects',
@@ -126,6 +179,9 @@ export const catalogSearchBench: Benchmark = {
       try {
         await seedTargets(targets, 300);
         for (const t of targets) yield* measure(opts, t, 'smoke', benchQueries(20), 1);
+        const emptyPath = join(tmpdir(), `kabuto-bench-search-empty-${process.pid}.db`);
+        yield* memoryLine(opts, 'smoke', 'sqlite', `sqlite:${path}`, `sqlite:${emptyPath}`, 1);
+        rmSync(emptyPath, { force: true });
       } finally {
         for (const t of targets) await t.handle.close();
         rmSync(path, { force: true });
@@ -154,7 +210,17 @@ export const catalogSearchBench: Benchmark = {
         } finally {
           await t.handle.close();
         }
+        if (d === 'sqlite') {
+          const emptyPath = join(tmpdir(), `kabuto-bench-search-empty-${process.pid}.db`);
+          yield* memoryLine(opts, size, d, `sqlite:${sqlitePathFor(size)}`, `sqlite:${emptyPath}`, 60);
+          rmSync(emptyPath, { force: true });
+        }
       }
     }
   },
 };
+
+if (process.argv[2] === '--load-child') {
+  const r = await searchLoadChild(process.argv[3]!, Number(process.argv[4]));
+  process.stdout.write(JSON.stringify(r));
+}
