@@ -2,6 +2,7 @@ import type { Benchmark } from './format.js';
 import { planBench } from './plan.js';
 import { catalogSearchBench } from './catalog-search.js';
 import { catalogTokenizerBench } from './catalog-tokenizer.js';
+import { companiesBench } from './companies.js';
 
 /** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
-export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench];
+export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, freshDatabase, skipFor, testApp, type TestApp, type TestDatabase } from '../../test/helpers.js';
 import { kabuto } from '../../test/cli/run.js';
+import { sql } from 'kysely';
 import { systemActor } from '../core/audit.js';
 import { openDatabase } from '../core/db/index.js';
 import { checkDigit } from './corporate-number.js';
@@ -117,6 +118,32 @@ for (const dialect of DIALECTS) {
       assert.equal(r.created, 1);
       assert.equal(r.warnings.length, 1);
       assert.equal(r.warnings[0]!.field, 'name_en');
+    });
+
+    it('skips a row the database refuses at write time whole, and keeps the rest of its batch', async () => {
+      // A trigger plays another writer that registered the number between the checks and the write.
+      if (dialect === 'sqlite') {
+        await sql`create trigger refuse_one before insert on companies when new.name_ja = '拒否される株式会社' begin select raise(abort, 'UNIQUE constraint failed: companies.corporate_number'); end`.execute(t.handle.db);
+      } else {
+        await sql`create function refuse_one() returns trigger language plpgsql as $$ begin if new.name_ja = '拒否される株式会社' then raise exception 'duplicate key value violates unique constraint' using errcode = 'unique_violation'; end if; return new; end $$`.execute(t.handle.db);
+        await sql`create trigger refuse_one before insert on companies for each row execute function refuse_one()`.execute(t.handle.db);
+      }
+      try {
+        const rows = [`${jcn('020001000001')},前の行株式会社,,,東京都港区,,,,,,,`, `${jcn('020001000002')},拒否される株式会社,,,東京都港区,,,,,,,`, `${jcn('020001000003')},後の行株式会社,,,東京都港区,,,,,,,`];
+        const before = await counts();
+        const r = await importCompanies(ctx(), csv(rows), systemActor('test'));
+        assert.deepEqual([r.created, r.skipped], [2, 1]);
+        assert.deepEqual(r.problems.map((p) => [p.row, p.field]), [[3, 'corporate_number']]);
+        assert.match(r.problems[0]!.reason, /refused/);
+        const after = await counts();
+        assert.equal(after.companies, before.companies + 2);
+        assert.equal(after.audit, before.audit + 2, 'no audit entry for the refused row');
+        const svc = companiesService(t.app.kabuto);
+        assert.equal((await svc.search({ text: '拒否' })).total, 0);
+        assert.equal((await svc.search({ text: '後の行' })).total, 1);
+      } finally {
+        await sql`drop trigger refuse_one${dialect === 'postgres' ? sql` on companies` : sql``}`.execute(t.handle.db);
+      }
     });
 
     it('refuses a file without the columns it needs, writing nothing', async () => {

@@ -14,11 +14,11 @@
 import { sql } from 'kysely';
 import type { Db, Dialect, Trx } from '../core/db/index.js';
 import type { Clock } from '../core/clock.js';
-import { audit, type Actor } from '../core/audit.js';
+import { audit, redact, type Actor } from '../core/audit.js';
 import { bumpVersion } from '../core/versions.js';
 import { readCsv, type CsvRow } from './csv.js';
 import { companiesStore as store, type CompanyRow } from './store.js';
-import { searchDoc, SCOPE, toCompany } from './service.js';
+import { isUniqueViolation, searchDoc, SCOPE, toCompany } from './service.js';
 import { validateCompany, type CompanyColumns } from './validate.js';
 import type { CompanyInput } from './types.js';
 
@@ -200,32 +200,99 @@ export async function importCompanies(ctx: ImportContext, text: string, actor: A
   return report;
 
   async function writeBatch(c: ImportContext, who: Actor, plans: Plan[], rep: ImportReport): Promise<void> {
-    const now = c.clock.now().toISOString();
-    await c.db.transaction().execute(async (trx: Trx) => {
-      let wrote = 0;
-      for (const p of plans) {
-        await sql`savepoint company_row`.execute(trx);
-        try {
-          if (p.kind === 'create') {
-            const row = await store.insert(trx, { ...p.columns, created_at: now, updated_at: now, merged_into: null, merged_at: null });
-            await store.writeSearch(trx, c.dialect, row.id, p.doc);
-            await audit(trx, c.clock, who, { action: 'company.create', entityType: 'company', entityId: row.id, after: toCompany(row) });
-          } else {
-            const row = await store.update(trx, p.prev!.id, { ...p.columns, updated_at: now });
-            if (p.reindex) await store.writeSearch(trx, c.dialect, row.id, p.doc);
-            await audit(trx, c.clock, who, { action: 'company.update', entityType: 'company', entityId: row.id, before: toCompany(p.prev!), after: toCompany(row) });
-          }
-          await sql`release savepoint company_row`.execute(trx);
-          p.kind === 'create' ? rep.created++ : rep.updated++;
-          wrote++;
-        } catch (err) {
-          await sql`rollback to savepoint company_row`.execute(trx);
-          await sql`release savepoint company_row`.execute(trx);
-          rep.problems.push({ row: p.line, field: 'corporate_number', reason: `the database refused the row: ${(err as Error).message.split('\n')[0]}` });
-          rep.skipped++;
-        }
-      }
-      if (wrote) await bumpVersion(trx, c.clock, SCOPE);
-    });
+    try {
+      await writeBatchFast(c, who, plans);
+      for (const p of plans) p.kind === 'create' ? rep.created++ : rep.updated++;
+    } catch (err) {
+      // The database refused something the checks let through (a number registered meanwhile by
+      // another writer): the batch's transaction is gone; write it again row by row, each in a savepoint.
+      if (!isUniqueViolation(err)) throw err;
+      await writeBatchRowByRow(c, who, plans, rep);
+    }
   }
+}
+
+/** Audit rows as core's audit() writes them, for many entries at once. */
+function auditRow(clock: Clock, actor: Actor, e: { action: string; entityId: number; before?: unknown; after?: unknown }) {
+  return {
+    at: clock.now().toISOString(),
+    actor_id: actor.id,
+    actor_label: actor.label,
+    action: e.action,
+    entity_type: 'company',
+    entity_id: String(e.entityId),
+    before_json: e.before === undefined ? null : JSON.stringify(redact(e.before)),
+    after_json: e.after === undefined ? null : JSON.stringify(redact(e.after)),
+    request_id: actor.requestId ?? null,
+  };
+}
+
+const CHUNK = 250;
+const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * A checked batch in one transaction with multi-row statements: new companies, their search
+ * documents and audit entries each a few INSERTs; updates row by row. Any refusal aborts the whole
+ * batch (nothing of it stays), and the caller retries it row by row.
+ */
+async function writeBatchFast(c: ImportContext, who: Actor, plans: Plan[]): Promise<void> {
+  const now = c.clock.now().toISOString();
+  await c.db.transaction().execute(async (trx: Trx) => {
+    const creates = plans.filter((p) => p.kind === 'create');
+    const audits: ReturnType<typeof auditRow>[] = [];
+    for (const part of chunks(creates)) {
+      const inserted = await trx
+        .insertInto('companies')
+        .values(part.map((p) => ({ ...p.columns, created_at: now, updated_at: now, merged_into: null, merged_at: null })))
+        .returningAll()
+        .execute();
+      const byNumber = new Map(inserted.map((r) => [r.corporate_number, r as CompanyRow]));
+      const docs: { id: number; doc: string }[] = [];
+      for (const p of part) {
+        const row = byNumber.get(p.columns.corporate_number)!;
+        docs.push({ id: row.id, doc: p.doc });
+        audits.push(auditRow(c.clock, who, { action: 'company.create', entityId: row.id, after: toCompany(row) }));
+      }
+      await store.insertSearchMany(trx, c.dialect, docs);
+    }
+    for (const p of plans) {
+      if (p.kind !== 'update') continue;
+      const row = await store.update(trx, p.prev!.id, { ...p.columns, updated_at: now });
+      if (p.reindex) await store.writeSearch(trx, c.dialect, row.id, p.doc);
+      audits.push(auditRow(c.clock, who, { action: 'company.update', entityId: row.id, before: toCompany(p.prev!), after: toCompany(row) }));
+    }
+    for (const part of chunks(audits)) await trx.insertInto('audit_log').values(part).execute();
+    await bumpVersion(trx, c.clock, SCOPE);
+  });
+}
+
+/** The slow, careful path: a savepoint per row, so a refused row is undone whole and reported. */
+async function writeBatchRowByRow(c: ImportContext, who: Actor, plans: Plan[], rep: ImportReport): Promise<void> {
+  const now = c.clock.now().toISOString();
+  await c.db.transaction().execute(async (trx: Trx) => {
+    let wrote = 0;
+    for (const p of plans) {
+      await sql`savepoint company_row`.execute(trx);
+      try {
+        if (p.kind === 'create') {
+          const row = await store.insert(trx, { ...p.columns, created_at: now, updated_at: now, merged_into: null, merged_at: null });
+          await store.writeSearch(trx, c.dialect, row.id, p.doc);
+          await audit(trx, c.clock, who, { action: 'company.create', entityType: 'company', entityId: row.id, after: toCompany(row) });
+        } else {
+          const row = await store.update(trx, p.prev!.id, { ...p.columns, updated_at: now });
+          if (p.reindex) await store.writeSearch(trx, c.dialect, row.id, p.doc);
+          await audit(trx, c.clock, who, { action: 'company.update', entityType: 'company', entityId: row.id, before: toCompany(p.prev!), after: toCompany(row) });
+        }
+        await sql`release savepoint company_row`.execute(trx);
+        p.kind === 'create' ? rep.created++ : rep.updated++;
+        wrote++;
+      } catch (err) {
+        await sql`rollback to savepoint company_row`.execute(trx);
+        await sql`release savepoint company_row`.execute(trx);
+        rep.problems.push({ row: p.line, field: 'corporate_number', reason: `the database refused the row: ${(err as Error).message.split('\n')[0]}` });
+        rep.skipped++;
+      }
+    }
+    if (wrote) await bumpVersion(trx, c.clock, SCOPE);
+  });
 }

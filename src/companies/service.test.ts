@@ -123,6 +123,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await svc.search({ jsicMajor: 'E' })).total, 1);
       assert.equal((await svc.search({ country: 'US' })).total, 1);
       assert.equal((await svc.search({ text: '"OR * col:x' })).total, 0);
+      assert.deepEqual((await svc.search({ text: '桜' })).items.map((c) => c.id), [sakura.id], 'one character finds it too');
+      assert.equal((await svc.search({ text: '産桜' })).total, 0, 'two characters must be adjacent');
       const page = await svc.search({ limit: 2, offset: 0 });
       assert.equal(page.items.length, 2);
       assert.ok(page.total >= 6);

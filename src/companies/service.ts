@@ -52,7 +52,11 @@ const contactAudit = (c: CompanyContact) => ({ id: c.id, companyId: c.companyId,
 
 /** Encoded bigram document of a company's names (computed before any transaction opens). */
 export function searchDoc(c: Pick<CompanyColumns, 'name_ja' | 'name_en' | 'kana'>): string {
-  return indexText(bigrams(searchText(c)));
+  const grams = bigrams(searchText(c));
+  // Each character once more as a word of its own, after the bigrams: a one-character query (桜) finds it.
+  const chars = new Set<string>();
+  for (const g of grams) for (const ch of g) chars.add(ch);
+  return indexText([...grams, ...chars]);
 }
 
 const MAX_QUERY = 100;

@@ -53,6 +53,14 @@ export const companiesStore = {
     }
   },
 
+  /** Search documents of new companies (none has one yet), a few rows per statement. */
+  async insertSearchMany(db: DbOrTrx, dialect: Dialect, docs: { id: number; doc: string }[]): Promise<void> {
+    if (!docs.length) return;
+    const rows = sql.join(docs.map((d) => (dialect === 'sqlite' ? sql`(${d.id}, ${d.doc})` : sql`(${d.id}, to_tsvector('simple', ${d.doc}))`)));
+    if (dialect === 'sqlite') await sql`insert into company_search (rowid, doc) values ${rows}`.execute(db);
+    else await sql`insert into company_search (company_id, doc) values ${rows}`.execute(db);
+  },
+
   async deleteSearch(db: DbOrTrx, dialect: Dialect, id: number): Promise<void> {
     if (dialect === 'sqlite') await sql`delete from company_search where rowid = ${id}`.execute(db);
     else await sql`delete from company_search where company_id = ${id}`.execute(db);
