@@ -100,8 +100,8 @@ for (const dialect of DIALECTS) {
       );
       assert.match(r.problems[1]!.reason, /huge/);
       const after = await counts(t.app);
-      assert.equal(after.catalog_datasets, before.catalog_datasets + 1);
-      assert.equal(after.catalog_resources, before.catalog_resources + 1, 'only the good row of the dataset was written');
+      assert.equal(after.catalog_datasets, before.catalog_datasets! + 1);
+      assert.equal(after.catalog_resources, before.catalog_resources! + 1, 'only the good row of the dataset was written');
       assert.equal((await act(t.app, 'package_show', { id: 't131105d0000000902' })).status, 404, 'the dataset with a bad licence was not written at all');
     });
   });

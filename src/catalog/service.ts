@@ -573,7 +573,7 @@ export class CatalogService {
     list.push(newRes);
     const input = { ...inputOf(pkg), resources: list };
     const uploads = upload ? new Map([[list.length - 1, upload]]) : undefined;
-    const out = await this.save(c, input, pkg, { uploads });
+    const out = await this.save(c, input, pkg, { uploads }).catch(unwrapResource(list.length - 1));
     return out.full.resources.find((x) => x.id === newRes.id)!;
   }
 
@@ -592,7 +592,7 @@ export class CatalogService {
     if (!v.resource) throw invalid(v.issues);
     const list = pkg.resources.map(resourceInputOf);
     list[index] = { ...v.resource, id: prev.id, created: prev.created };
-    const out = await this.save(c, { ...inputOf(pkg), resources: list }, pkg, { uploads: upload ? new Map([[index, upload]]) : undefined });
+    const out = await this.save(c, { ...inputOf(pkg), resources: list }, pkg, { uploads: upload ? new Map([[index, upload]]) : undefined }).catch(unwrapResource(index));
     return out.full.resources.find((x) => x.id === prev.id)!;
   }
 
@@ -758,6 +758,18 @@ export class CatalogService {
   oldNames(datasetId: string) {
     return catalogStore.oldNames(this.db, datasetId);
   }
+}
+
+/** As CKAN's resource_create and resource_update do: a resource's own errors, without the `resources.N.` path. */
+function unwrapResource(index: number) {
+  return (err: unknown): never => {
+    if (err instanceof DomainError && err.code === 'validation-failed') {
+      const prefix = `resources.${index}.`;
+      const issues = ((err.extra.issues as Issue[] | undefined) ?? []).map((i) => (i.field.startsWith(prefix) ? { ...i, field: i.field.slice(prefix.length) } : i));
+      throw invalid(issues, err.message);
+    }
+    throw err;
+  };
 }
 
 export function escapeLike(s: string): string {
