@@ -109,21 +109,36 @@ export function prepareWith(doc: DatasetSearchDoc, starts?: WordStartFn): Prepar
     body: body.plain.slice(0, CAP.body),
     ws: ws.slice(0, CAP.ws),
   };
-  const enc = (xs: string[]) => xs.map(encodeToken);
+  const enc = (xs: string[]) => xs.map(encodeCached);
   const e = { title: enc(cols.title), tags: enc(cols.tags), body: enc(cols.body), ws: enc(cols.ws) };
+  let tsv: string | undefined;
   return {
     doc: { ...doc, tags: [...doc.tags], groups: [...doc.groups], resFormats: [...doc.resFormats], extras: { ...doc.extras } },
     title: e.title.join(' '),
     tags: e.tags.join(' '),
     body: e.body.join(' '),
     ws: e.ws.join(' '),
-    tsv: tsvectorLiteral([
-      [e.title, 'A'],
-      [e.tags, 'B'],
-      [e.body, 'C'],
-      [e.ws, 'D'],
-    ]),
+    // Built on first use: only PostgreSQL needs it.
+    get tsv() {
+      return (tsv ??= tsvectorLiteral([
+        [e.title, 'A'],
+        [e.tags, 'B'],
+        [e.body, 'C'],
+        [e.ws, 'D'],
+      ]));
+    },
   };
+}
+
+/** Encoded tokens by token: the vocabulary of bigrams is small, and hex-encoding each one is most of a document's cost. */
+const encoded = new Map<string, string>();
+function encodeCached(token: string): string {
+  let e = encoded.get(token);
+  if (e === undefined) {
+    if (encoded.size >= 200_000) encoded.clear();
+    encoded.set(token, (e = encodeToken(token)));
+  }
+  return e;
 }
 
 function tsvectorLiteral(columns: Array<[string[], string]>): string {
