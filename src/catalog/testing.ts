@@ -53,8 +53,8 @@ export async function act(app: FastifyInstance, action: string, data: Record<str
   const headers = authHeaders(opts.token, opts.header);
   const res =
     method === 'GET'
-      ? await app.inject({ method, url: `${prefix}/${action}?${new URLSearchParams(Object.entries(data).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, typeof v === 'string' ? v : JSON.stringify(v)]]))).toString()}`, headers })
-      : await app.inject({ method, url: `${prefix}/${action}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(data) });
+      ? await app.inject({ method, url: `${prefix}/${encodeURIComponent(action)}?${new URLSearchParams(Object.entries(data).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, asParam(x)]) : [[k, asParam(v)]]))).toString()}`, headers })
+      : await app.inject({ method, url: `${prefix}/${encodeURIComponent(action)}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(data) });
   let body: Envelope;
   try {
     body = JSON.parse(res.body) as Envelope;
@@ -63,6 +63,8 @@ export async function act(app: FastifyInstance, action: string, data: Record<str
   }
   return { status: res.statusCode, body, res };
 }
+
+const asParam = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 /** A minimal valid dataset of an organization. */
 export function dataset(name: string, org = 'tokyo', extra: Record<string, unknown> = {}): Record<string, unknown> {
