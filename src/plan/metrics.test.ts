@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { planModule } from './module.js';
 import { DIALECTS, skipFor, testApp, tokenFor, type TestApp } from '../../test/helpers.js';
 import type { KabutoModule } from '../core/context.js';
 import { fiscalYearOfTimestamp } from '../core/db/index.js';
@@ -52,7 +53,7 @@ for (const dialect of DIALECTS) {
       await (t.handle.db as any).insertInto('test_widgets').values({ at, sector, qty }).execute();
     };
     before(async () => {
-      t = await testApp(dialect, { modules: [widgets], config: { seedPlan: true }, now: '2020-06-15T03:00:00Z' });
+      t = await testApp(dialect, { onlyModules: [planModule], modules: [widgets], config: { seedPlan: true }, now: '2020-06-15T03:00:00Z' });
       await t.handle.db.schema.createTable('test_widgets').addColumn('at', 'text').addColumn('sector', 'text').addColumn('qty', 'integer').execute();
       // Fiscal-year edges in Japan time: 2018-03-31T15:00Z is already 1 April in Tokyo (FY2018).
       for (let i = 0; i < 11; i++) await add('2017-06-01T00:00:00Z', 'finance');

@@ -213,7 +213,9 @@ export interface RevisionInput {
  * process notices a write (its own or another's) on its next read.
  */
 export class PlanService {
-  private cache: { key: string; view: PlanView; json: Map<string, string> } | null = null;
+  private cache: { key: string; view: PlanView; json: Map<string, Buffer> } | null = null;
+  /** A computation under way, shared by every read that arrives while it runs (no stampede after a write). */
+  private pending: { key: string; promise: Promise<PlanView | null> } | null = null;
   private readonly db: Db;
   private readonly dialect: Dialect;
   private readonly clock: Clock;
@@ -230,19 +232,30 @@ export class PlanService {
   async view(): Promise<PlanView | null> {
     const key = `${await versionKey(this.db)}#${fiscalYearOf(this.clock.now())}`;
     if (this.cache?.key === key) return this.cache.view;
-    const view = await this.compute(key);
-    if (view) this.cache = { key, view, json: new Map() };
-    return view;
+    if (this.pending?.key === key) return this.pending.promise;
+    const promise = this.compute(key).then(
+      (view) => {
+        if (view) this.cache = { key, view, json: new Map() };
+        if (this.pending?.promise === promise) this.pending = null;
+        return view;
+      },
+      (err: unknown) => {
+        if (this.pending?.promise === promise) this.pending = null;
+        throw err;
+      },
+    );
+    this.pending = { key, promise };
+    return promise;
   }
 
-  /** A serialization of the view, cached with it (the API answers from here). */
-  async cachedJson(name: string, build: (v: PlanView) => unknown): Promise<string | null> {
+  /** A serialization of the view as UTF-8 bytes, cached with it (the API answers from here, never re-encoding). */
+  async cachedJson(name: string, build: (v: PlanView) => unknown): Promise<Buffer | null> {
     const v = await this.view();
     if (!v) return null;
     const c = this.cache!;
     let s = c.json.get(name);
     if (s === undefined) {
-      s = JSON.stringify(build(v));
+      s = Buffer.from(JSON.stringify(build(v)), 'utf8');
       c.json.set(name, s);
     }
     return s;

@@ -17,11 +17,16 @@ export interface PageCtx {
 }
 
 export function pageCtx(req: FastifyRequest, reply: FastifyReply): PageCtx {
+  let csrf: string | undefined;
   return {
     lang: req.lang,
     t: req.t,
     user: req.user,
-    csrf: reply.generateCsrf({ userInfo: req.sessionHash ?? 'anonymous' }),
+    // Made on first use: a page without a form sets no CSRF cookie, so public pages stay cacheable and cheap.
+    get csrf() {
+      csrf ??= reply.generateCsrf({ userInfo: req.sessionHash ?? 'anonymous' });
+      return csrf;
+    },
     path: req.url.split('?')[0] ?? '/',
     nav: req.server.nav,
   };
