@@ -3,6 +3,7 @@ import { planBench } from './plan.js';
 import { catalogSearchBench } from './catalog-search.js';
 import { catalogTokenizerBench } from './catalog-tokenizer.js';
 import { companiesBench } from './companies.js';
+import { catalogShowBench } from './catalog-show.js';
 
 /** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
-export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench];
+export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench];
