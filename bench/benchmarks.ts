@@ -4,6 +4,7 @@ import { catalogSearchBench } from './catalog-search.js';
 import { catalogTokenizerBench } from './catalog-tokenizer.js';
 import { companiesBench } from './companies.js';
 import { catalogShowBench } from './catalog-show.js';
+import { attractionBoardBench } from './attraction-board.js';
 
 /** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
-export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench];
+export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench, attractionBoardBench];

@@ -243,6 +243,8 @@ export const attractionMessages = defineMessages(
     'attraction.board.empty': '案件はありません。',
     'attraction.board.owner': '担当：{name}',
     'attraction.board.since': '{date}から',
+    'attraction.board.capNote': 'カードは各段階とも、最近移動した案件から最大{max}件を表示します。',
+    'attraction.board.more': '「{stage}」のほかの{rest}件を一覧で見る',
 
     // table
     'attraction.leads.title': '案件一覧',
@@ -573,6 +575,8 @@ export const attractionMessages = defineMessages(
     'attraction.board.empty': 'No leads.',
     'attraction.board.owner': 'Owner: {name}',
     'attraction.board.since': 'since {date}',
+    'attraction.board.capNote': 'Each column shows at most {max} cards, the most recently moved first.',
+    'attraction.board.more': 'See the other {rest} in {stage} in the table',
 
     'attraction.leads.title': 'Leads',
     'attraction.leads.caption': 'Attraction leads ({from}–{to} of {total})',

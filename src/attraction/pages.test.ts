@@ -2,6 +2,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipFor, testApp, loginAs, type TestApp, type Session } from '../../test/helpers.js';
 import { JAPANESE_SCRIPT } from '../core/i18n/index.js';
+import { systemActor } from '../core/audit.js';
+import { bumpVersion } from '../core/versions.js';
+import { companiesService } from '../companies/index.js';
+import { attractionStore } from './store.js';
 import { advance, caller, newLead, snapshot, type Caller } from './testing.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -145,6 +149,26 @@ for (const dialect of DIALECTS) {
       // The GET move form leads to the move page, which asks for the next stage's fields.
       const move = await get(`/attraction/leads/${lead.id}/move?to=consulting&lang=en`);
       assert.match(move.body, /at least one consultation recorded/);
+    });
+
+    it('shows at most 200 cards a column, the most recently moved first, and links to the rest in the table', async () => {
+      const owner = await caller(t, 'staff', 'Busy Owner');
+      const { company } = await companiesService(t.app.kabuto).create(systemActor('test'), { nameEn: 'Crowded Column Holdings', country: 'US' });
+      await t.handle.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 203; i++) {
+          const at = new Date(Date.UTC(2019, 5, 1, 0, i)).toISOString();
+          await attractionStore.insertLead(trx, { company_id: company.id, sector: 'ai', origin: 'event', owner_id: owner.id, stage: 'contacted', stage_changed_at: at, first_contact_date: '2019-05-01', contact_channel: 'email', created_at: at, updated_at: at });
+        }
+        await bumpVersion(trx, t.clock, 'attraction');
+      });
+      const html = (await get(`/attraction/board?owner=${owner.id}&lang=en`)).body;
+      const start = html.indexOf('id="col-contacted"');
+      const col = html.slice(start, html.indexOf('</section>', start));
+      assert.equal((col.match(/<li>/g) ?? []).length, 200);
+      assert.match(col, /\(203 lead\(s\)\)/);
+      assert.match(col, new RegExp(`href="/attraction/leads\\?stage=contacted&amp;owner=${owner.id}">See the other 3 in Contacted in the table`));
+      const ids = [...col.matchAll(/href="\/attraction\/leads\/(\d+)"/g)].map((m) => Number(m[1]));
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a)); // newest move first
     });
 
     it('creates and deletes a firm attracted by others through the form', async () => {

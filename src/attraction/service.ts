@@ -19,6 +19,7 @@ import {
   REGISTERED_ENTITY_TYPES,
   SECTORS,
   SECTOR_GROUP,
+  STAGES,
   STAGE_FIELDS,
   UPCOMING_DAYS,
   addDays,
@@ -358,6 +359,21 @@ export class AttractionService {
   /** Every lead matching the filter (exports and the board). */
   async allLeads(filter: LeadFilter): Promise<LeadView[]> {
     return this.views(await attractionStore.leads(this.db, filter));
+  }
+
+  /**
+   * The board: per stage the number of leads and the most recently moved of them (at most
+   * `perColumn`; the table lists the rest). Every column is read in one pass of the registry.
+   */
+  async board(filter: Omit<LeadFilter, 'stage'>, perColumn: number): Promise<{ stage: Stage; total: number; leads: LeadView[] }[]> {
+    const [counts, ...columns] = await Promise.all([attractionStore.countByStage(this.db, filter), ...STAGES.map((s) => attractionStore.boardColumn(this.db, filter, s, perColumn))]);
+    const views = await this.views(columns.flat());
+    let i = 0;
+    return STAGES.map((stage, c) => {
+      const leads = views.slice(i, i + columns[c]!.length);
+      i += columns[c]!.length;
+      return { stage, total: counts.get(stage) ?? 0, leads };
+    });
   }
 
   async getLead(id: number): Promise<LeadDetail> {

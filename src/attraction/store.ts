@@ -58,6 +58,16 @@ export const attractionStore = {
     return q.execute();
   },
 
+  /** Leads per stage (the board's column counts). */
+  async countByStage(db: DbOrTrx, f: LeadFilter): Promise<Map<string, number>> {
+    const rows = await this.leadsQuery(db, f).select(['stage', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('stage').execute();
+    return new Map(rows.map((r) => [r.stage, Number(r.n)]));
+  },
+
+  /** The most recently moved leads of one stage (a board column). */
+  boardColumn: (db: DbOrTrx, f: LeadFilter, stage: Stage, limit: number) =>
+    attractionStore.leadsQuery(db, { ...f, stage }).selectAll().orderBy('stage_changed_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+
   /** Leads of a company that still count (not dropped). */
   liveLeadsOfCompany: (db: DbOrTrx, companyId: number) => db.selectFrom('attraction_leads').select(['id', 'stage']).where('company_id', '=', companyId).where('stage', '!=', 'dropped').execute(),
 

@@ -31,7 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('attraction_leads_company_idx').on('attraction_leads').column('company_id').execute();
-  await db.schema.createIndex('attraction_leads_stage_idx').on('attraction_leads').columns(['stage', 'sector']).execute();
+  // The board reads each stage's most recently moved leads.
+  await db.schema.createIndex('attraction_leads_stage_idx').on('attraction_leads').columns(['stage', 'stage_changed_at']).execute();
   await db.schema.createIndex('attraction_leads_owner_idx').on('attraction_leads').column('owner_id').execute();
   await db.schema.createIndex('attraction_leads_established_idx').on('attraction_leads').column('established_date').execute();
 

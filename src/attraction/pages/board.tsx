@@ -20,31 +20,24 @@ export function exitLine(t: Translator, stage: Stage, droppedFrom: Stage | null 
   return t('attraction.exit.stageNeeds', { stage: t(`attraction.stage.${next}`), items: needs.map((f) => t(`attraction.exit.${f}`)).join(t('attraction.exit.sep')) });
 }
 
+/** A card: company, sector and owner, and a GET form to the move page (markup kept small: a board holds many). */
 function Card({ lead, t, lang }: { lead: LeadView; t: Translator; lang: Lang }): VNode {
   const moves = allowedMoves(lead.stage, lead.droppedFrom);
-  const id = `m${lead.id}`;
   const name = companyName(lang, lead.company);
   return (
-    <li class="lead-card">
-      <a href={`/attraction/leads/${lead.id}`} class="lead-card-company">
-        {name}
-      </a>
-      <span class="lead-card-meta">
+    <li>
+      <a href={`/attraction/leads/${lead.id}`}>{name}</a>
+      <small>
         {t(`attraction.sector.${lead.sector}`)} · {t('attraction.board.owner', { name: lead.owner.name })}
-      </span>
+      </small>
       {moves.length > 0 && (
-        <form method="get" action={`/attraction/leads/${lead.id}/move`} class="lead-card-move">
-          <label for={id} class="visually-hidden">
-            {t('attraction.board.moveTo', { company: name })}
-          </label>
-          <select id={id} name="to">
+        <form action={`/attraction/leads/${lead.id}/move`}>
+          <select name="to" aria-label={t('attraction.board.moveTo', { company: name })}>
             {moves.map((m) => (
               <option value={m}>{t(`attraction.stage.${m}`)}</option>
             ))}
           </select>
-          <button type="submit" class="secondary small-button">
-            {t('attraction.board.move')}
-          </button>
+          <button>{t('attraction.board.move')}</button>
         </form>
       )}
     </li>
@@ -56,10 +49,14 @@ function Card({ lead, t, lang }: { lead: LeadView; t: Translator; lang: Lang }):
  * the same filter, so the route caches it by data version. It holds no CSRF token: moves start
  * with a GET to the move page, which asks for what the stage needs.
  */
-export function BoardBody({ ctx, leads, filter, owners }: { ctx: Pick<PageCtx, 't' | 'lang' | 'path' | 'nav' | 'user' | 'csrf'>; leads: LeadView[]; filter: BoardFilter; owners: UserRef[] }): VNode {
+export function BoardBody({ ctx, columns, perColumn, filter, owners }: { ctx: Pick<PageCtx, 't' | 'lang' | 'path' | 'nav' | 'user' | 'csrf'>; columns: { stage: Stage; total: number; leads: LeadView[] }[]; perColumn: number; filter: BoardFilter; owners: UserRef[] }): VNode {
   const { t, lang } = ctx;
-  const byStage = new Map<Stage, LeadView[]>(STAGES.map((s) => [s, []]));
-  for (const l of leads) byStage.get(l.stage)!.push(l);
+  const tableQuery = (stage: Stage) => {
+    const q = new URLSearchParams({ stage });
+    if (filter.sector) q.set('sector', filter.sector);
+    if (filter.owner) q.set('owner', String(filter.owner));
+    return q.toString();
+  };
   return (
     <>
       <h1>{t('attraction.board.title')}</h1>
@@ -90,16 +87,17 @@ export function BoardBody({ ctx, leads, filter, owners }: { ctx: Pick<PageCtx, '
         </div>
         <button type="submit">{t('attraction.board.apply')}</button>
       </form>
-      <p class="small muted">{t('attraction.exit.rule')}</p>
+      <p class="small muted">
+        {t('attraction.exit.rule')} {t('attraction.board.capNote', { max: formatNumber(perColumn, lang) })}
+      </p>
       <div class="board">
-        {STAGES.map((s) => {
-          const cards = byStage.get(s)!;
+        {columns.map(({ stage: s, total, leads: cards }) => {
           const hid = `col-${s}`;
           return (
             <section class={`board-column board-${s}`} aria-labelledby={hid}>
               <h2 id={hid}>
                 {t(`attraction.stage.${s}`)}
-                <span class="board-count">{paren(lang, t('attraction.board.count', { count: formatNumber(cards.length, lang) }))}</span>
+                <span class="board-count">{paren(lang, t('attraction.board.count', { count: formatNumber(total, lang) }))}</span>
               </h2>
               <p class="board-exit small">{exitLine(t, s)}</p>
               {cards.length ? (
@@ -110,6 +108,11 @@ export function BoardBody({ ctx, leads, filter, owners }: { ctx: Pick<PageCtx, '
                 </ul>
               ) : (
                 <p class="muted">{t('attraction.board.empty')}</p>
+              )}
+              {total > cards.length && (
+                <p class="board-more">
+                  <a href={`/attraction/leads?${tableQuery(s)}`}>{t('attraction.board.more', { rest: formatNumber(total - cards.length, lang), stage: t(`attraction.stage.${s}`) })}</a>
+                </p>
               )}
             </section>
           );

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../core/context.js';
 import { actorOf } from '../../core/auth/service.js';
-import { page } from '../../core/http/render.js';
+import { Layout, page, pageCtx, renderHtml } from '../../core/http/render.js';
 import { versionKey } from '../../core/versions.js';
 import { fiscalYearOf } from '../../core/fiscal.js';
 import type { Translator } from '../../core/i18n/index.js';
@@ -30,6 +30,8 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 const AnyQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 const PAGE_SIZE = 50;
+/** Cards per board column: the most recently moved; the table lists every lead. */
+export const BOARD_CARDS = 200;
 /** The first fiscal year offered in filters: the plan's baseline period starts in FY2012. */
 const FIRST_FY = 2012;
 
@@ -136,6 +138,23 @@ function companyChoiceOf(f: Fields): { companyId?: number; company?: { nameEn: s
 
 const seeOther = (reply: FastifyReply, url: string) => reply.redirect(url, 303);
 
+const BODY_MARK = '\u0000kabuto-body\u0000';
+
+/** A page whose main content is ready-made bytes: the layout (per request: user, CSRF, language) is rendered around them. */
+function pageAround(req: FastifyRequest, reply: FastifyReply, title: string, body: Buffer): FastifyReply {
+  const pc = pageCtx(req, reply);
+  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+  const shell = renderHtml(
+    <Layout ctx={pc} title={title} query={query}>
+      {BODY_MARK}
+    </Layout>,
+  );
+  const at = shell.indexOf(BODY_MARK);
+  if (at < 0) throw new Error('the layout lost the body marker');
+  const bytes = Buffer.concat([Buffer.from(shell.slice(0, at)), body, Buffer.from(shell.slice(at + BODY_MARK.length))]);
+  return reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(bytes);
+}
+
 /** Only paths inside this module may be a redirect target after a form. */
 const safeBack = (v: string | undefined, fallback: string) => (v && /^\/attraction(\/[\w/-]*)?$/.test(v) ? v : fallback);
 
@@ -238,7 +257,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
   // ---- board ----
   // The board's body is the same for every staff member asking with the same filter and language:
   // cached by the data versions (attraction and companies are bumped by their writes) and the users' stamp (owner names).
-  const boardCache = new Map<string, { version: string; html: string }>();
+  const boardCache = new Map<string, { version: string; html: Buffer }>();
   app.get('/attraction/board', { config, schema: { hide: true, querystring: AnyQuery } }, async (req, reply) => {
     const q = queryOf(req);
     const sector = isSector(q.sector) || isSectorGroup(q.sector) ? q.sector : undefined;
@@ -248,14 +267,14 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
     const key = `${req.lang}|${sector ?? ''}|${owner ?? ''}`;
     let cached = boardCache.get(key);
     if (!cached || cached.version !== version) {
-      const [leads, owners] = await Promise.all([svc.allLeads({ sector, ownerId: owner }), svc.staffUsers()]);
-      const html = renderToString(<BoardBody ctx={{ t: req.t, lang: req.lang, path: '/attraction/board', nav: [], user: null, csrf: '' }} leads={leads} filter={{ sector, owner }} owners={owners} />);
+      const [columns, owners] = await Promise.all([svc.board({ sector, ownerId: owner }, BOARD_CARDS), svc.staffUsers()]);
+      // Kept as bytes: a cached string would stay a rope of thousands of pieces that every send walks again.
+      const html = Buffer.from(renderToString(<BoardBody ctx={{ t: req.t, lang: req.lang, path: '/attraction/board', nav: [], user: null, csrf: '' }} columns={columns} perColumn={BOARD_CARDS} filter={{ sector, owner }} owners={owners} />));
       cached = { version, html };
       if (boardCache.size >= 64) boardCache.delete(boardCache.keys().next().value!);
       boardCache.set(key, cached);
     }
-    const html = cached.html;
-    return page(req, reply, req.t('attraction.board.title'), () => <div class="board-page" dangerouslySetInnerHTML={{ __html: html }} />);
+    return pageAround(req, reply, req.t('attraction.board.title'), cached.html);
   });
 
   // ---- the table and its exports ----
