@@ -20,6 +20,7 @@ import { coreMessages } from './core/i18n/core-messages.js';
 import { DomainError, forbidden, unauthenticated } from './core/errors.js';
 import { errorHandler, sendProblem } from './core/http/errors.js';
 import { assetRoutes } from './core/http/assets.js';
+import { errorDocsRoutes } from './core/http/error-docs.js';
 import { coreRoutes } from './core/auth/routes.js';
 import { modules as defaultModules } from './modules.js';
 
@@ -220,6 +221,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await assetRoutes(app);
+  await errorDocsRoutes(app);
   await coreRoutes(app, ctx);
 
   for (const m of mods) m.registerMetrics?.(ctx);

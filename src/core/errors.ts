@@ -29,7 +29,6 @@ export const ERROR_CODES = {
   'plan-file-invalid': { status: 422, title: 'Plan file invalid' },
   'unknown-indicator': { status: 404, title: 'Unknown indicator' },
   'unknown-target': { status: 404, title: 'Unknown target' },
-  'period-out-of-range': { status: 422, title: 'Period outside the plan' },
   'year-frozen': { status: 409, title: 'Fiscal year frozen' },
   'metric-bound': { status: 409, title: 'Indicator takes its actuals from a metric' },
   'internal': { status: 500, title: 'Internal server error' },

@@ -155,3 +155,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('plan import through the API', () => {
+  it('refuses a broken plan whole with its position, and takes a good one idempotently (admin only)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SEED_PLAN_FILE } = await import('./seed.js');
+    const t = await testApp('sqlite', { onlyModules: [planModule], config: { seedPlan: true } });
+    try {
+      const admin = await tokenFor(t.app, 'admin');
+      const staff = await tokenFor(t.app, 'staff');
+      const plan = JSON.parse(readFileSync(SEED_PLAN_FILE, 'utf8'));
+      const url = '/api/v1/plan/import?name=upload.json';
+      assert.equal((await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${staff}` }, payload: plan })).statusCode, 403);
+      plan.policyTargets.groups[0].targets[0].targetValue.value = 'forty';
+      const bad = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${admin}` }, payload: plan });
+      assert.equal(bad.statusCode, 422);
+      assert.equal(bad.json().code, 'plan-file-invalid');
+      assert.equal(bad.json().errors[0].field, '/policyTargets/groups/0/targets/0/targetValue/value');
+      plan.policyTargets.groups[0].targets[0].targetValue.value = 44;
+      const ok = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${admin}` }, payload: plan });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.deepEqual(ok.json().revisions, [{ targetId: 'T1-01', oldValue: 40, newValue: 44 }]);
+      const again = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${admin}` }, payload: plan });
+      assert.equal(again.json().unchanged, true);
+    } finally {
+      await t.close();
+    }
+  });
+});

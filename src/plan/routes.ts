@@ -7,6 +7,8 @@ import { planService } from './index.js';
 import type { IndicatorView, PlanView } from './service.js';
 import { BindingBody, IndicatorDetail, IndicatorParams, Measurement, MeasurementBody, MetricList, PlanResponse, Problem, RevisionBody, RevisionResponse, SnapshotBody, SnapshotResponse, TargetParams } from './schemas.js';
 import { planPages } from './pages/routes.js';
+import { importPlanText, PlanFileError } from './import.js';
+import { Type } from 'typebox';
 
 const STAFF = ['staff', 'admin'] as const;
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -110,6 +112,29 @@ export async function planRoutes(root: FastifyInstance, ctx: AppContext): Promis
     async (req, reply) => {
       await plan.bind(actorOf(req.user, req.id), req.params.id, req.body.metric, (req.body.params ?? {}) as Record<string, string>);
       return reply.status(204).send(null as never);
+    },
+  );
+
+  app.post(
+    '/api/v1/plan/import',
+    {
+      config: { auth: ['admin'] },
+      schema: {
+        tags: ['plan'],
+        summary: 'Load or update a plan from its JSON document (as `kabuto plan import`): idempotent; changed target values become revisions; a staff revision is never overwritten',
+        security,
+        querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 200, description: 'Source name recorded with revisions ("imported from NAME")' })) }, { additionalProperties: false }),
+        body: Type.Object({}, { additionalProperties: true, description: 'The plan document (shape of seed/plan/tokyo-econ-plan.json)' }),
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    async (req) => {
+      try {
+        return await importPlanText(ctx, JSON.stringify(req.body), req.query.name ?? 'api upload', actorOf(req.user, req.id));
+      } catch (err) {
+        if (err instanceof PlanFileError) throw new DomainError('plan-file-invalid', err.message, [{ field: err.position, message: err.message.slice(err.position.length + 2) }]);
+        throw err;
+      }
     },
   );
 
