@@ -31,8 +31,8 @@ export class Dict {
 
 /** Multi-valued codes: a compact CSR built on full load, plus per-document overrides written since. */
 class MultiCodes {
-  offsets = new Int32Array(1);
-  data = new Int32Array(0);
+  offsets: Int32Array = new Int32Array(1);
+  data: Int32Array = new Int32Array(0);
   readonly override = new Map<number, Int32Array>();
   get(d: number): Int32Array {
     const o = this.override.get(d);
@@ -41,7 +41,7 @@ class MultiCodes {
     return this.data.subarray(this.offsets[d]!, this.offsets[d + 1]!);
   }
 }
-const EMPTY = new Int32Array(0);
+const EMPTY: Int32Array = new Int32Array(0);
 
 interface DocRow {
   doc_no: number;
@@ -104,7 +104,7 @@ export class SearchMemory {
     this.capacity = cap;
   }
 
-  private setRow(r: DocRow): { tags: Int32Array; groups: Int32Array; res_format: Int32Array } {
+  private setSingle(r: DocRow): void {
     const d = r.doc_no;
     this.grow(d + 1);
     if (d + 1 > this.end) this.end = d + 1;
@@ -115,6 +115,10 @@ export class SearchMemory {
     this.single.license_id[d] = r.license_id === null ? -1 : this.dicts.license_id.code(r.license_id);
     this.modified[d] = Date.parse(r.metadata_modified);
     this.created[d] = Date.parse(r.metadata_created);
+  }
+
+  private setRow(r: DocRow): { tags: Int32Array; groups: Int32Array; res_format: Int32Array } {
+    this.setSingle(r);
     const codes = (json: string, dict: Dict) => Int32Array.from(JSON.parse(json) as string[], (v) => dict.code(v));
     return { tags: codes(r.tags, this.dicts.tags), groups: codes(r.groups, this.dicts.groups), res_format: codes(r.res_formats, this.dicts.res_format) };
   }
@@ -144,41 +148,42 @@ export class SearchMemory {
 
   private async reload(db: Db, version: number): Promise<void> {
     const fresh = new SearchMemory();
-    const perDoc: Array<{ d: number; c: ReturnType<SearchMemory['setRow']> }> = [];
-    let after = -1;
     const maxRow = await db.selectFrom('catalog_search_docs').select(sql<number>`coalesce(max(doc_no), -1)`.as('m')).executeTakeFirst();
-    fresh.grow((maxRow?.m ?? -1) + 1);
+    const size = (maxRow?.m ?? -1) + 1;
+    fresh.grow(size);
+    // The CSR lists are built while the pages stream in (rows come in doc_no order), so a reload
+    // of a million documents never holds a million small arrays.
+    const csr = Object.fromEntries(MULTI_FIELDS.map((f) => [f, { offsets: new Int32Array(size + 1), data: new Int32Array(Math.max(1024, size * 2)), at: 0, next: 0 }])) as Record<
+      MultiField,
+      { offsets: Int32Array; data: Int32Array; at: number; next: number }
+    >;
+    const column: Record<MultiField, 'tags' | 'groups' | 'res_formats'> = { tags: 'tags', groups: 'groups', res_format: 'res_formats' };
+    let after = -1;
     for (;;) {
-      const rows = (await db
-        .selectFrom('catalog_search_docs')
-        .select([...SearchMemory.columns])
-        .where('doc_no', '>', after)
-        .orderBy('doc_no')
-        .limit(PAGE)
-        .execute()) as DocRow[];
-      for (const r of rows) perDoc.push({ d: r.doc_no, c: fresh.setRow(r) });
+      const rows = (await db.selectFrom('catalog_search_docs').select([...SearchMemory.columns]).where('doc_no', '>', after).orderBy('doc_no').limit(PAGE).execute()) as DocRow[];
+      for (const r of rows) {
+        fresh.setSingle(r);
+        for (const f of MULTI_FIELDS) {
+          const c = csr[f];
+          while (c.next <= r.doc_no) c.offsets[c.next++] = c.at;
+          for (const v of JSON.parse(r[column[f]]) as string[]) {
+            if (c.at === c.data.length) {
+              const bigger = new Int32Array(c.data.length * 2);
+              bigger.set(c.data);
+              c.data = bigger;
+            }
+            c.data[c.at++] = fresh.dicts[f].code(v);
+          }
+        }
+      }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.doc_no;
     }
     for (const f of MULTI_FIELDS) {
-      const offsets = new Int32Array(fresh.end + 1);
-      let total = 0;
-      for (const p of perDoc) total += p.c[f].length;
-      const data = new Int32Array(total);
-      const byDoc = new Array<Int32Array | undefined>(fresh.end);
-      for (const p of perDoc) byDoc[p.d] = p.c[f];
-      let at = 0;
-      for (let d = 0; d < fresh.end; d++) {
-        offsets[d] = at;
-        const c = byDoc[d];
-        if (c) {
-          data.set(c, at);
-          at += c.length;
-        }
-      }
-      offsets[fresh.end] = at;
-      fresh.multi[f].offsets = offsets;
-      fresh.multi[f].data = data;
+      const c = csr[f];
+      while (c.next <= size) c.offsets[c.next++] = c.at;
+      fresh.multi[f].offsets = c.offsets;
+      fresh.multi[f].data = c.data.slice(0, c.at);
     }
     Object.assign(this, { capacity: fresh.capacity, end: fresh.end, alive: fresh.alive, state: fresh.state, priv: fresh.priv, single: fresh.single, modified: fresh.modified, created: fresh.created });
     for (const f of [...SINGLE_FIELDS, ...MULTI_FIELDS]) Object.assign(this.dicts[f], { values: fresh.dicts[f].values, codes: fresh.dicts[f].codes });
