@@ -5,7 +5,8 @@
  * the same full-text match, ordering and LIMIT 20, without facets, filters or highlights.
  * Goals: p50 within 2× of the floor in every band; p50 under 50 ms at 1M datasets up to 50k hits.
  * The first search of a process loads the facet arrays: reported apart as the cold figure.
- * At smoke size a 300-document catalog is built on the spot.
+ * At smoke size a 300-document catalog is built on the spot. CATALOG_BENCH_SIZES=40k,1m and
+ * CATALOG_BENCH_REPS=3 (timed rounds per query) narrow a full run.
  */
 import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -206,11 +207,11 @@ export const catalogSearchBench: Benchmark = {
             opts.log(`${size} ${d}: ${n} of ${SIZES[size]} datasets seeded; run npm run bench:seed -- --sizes ${size} first`);
             continue;
           }
-          yield* measure(opts, t, size, benchQueries(200), 3);
+          yield* measure(opts, t, size, benchQueries(200), Number(process.env.CATALOG_BENCH_REPS ?? 3));
         } finally {
           await t.handle.close();
         }
-        if (d === 'sqlite') {
+        if (d === 'sqlite' && process.env.CATALOG_BENCH_RSS !== '0') {
           const emptyPath = join(tmpdir(), `kabuto-bench-search-empty-${process.pid}.db`);
           yield* memoryLine(opts, size, d, `sqlite:${sqlitePathFor(size)}`, `sqlite:${emptyPath}`, 60);
           rmSync(emptyPath, { force: true });

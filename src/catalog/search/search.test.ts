@@ -298,3 +298,48 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`catalog search rebuilt from the catalog's tables (${dialect})`, { skip: skipFor(dialect) }, () => {
+    it('reads datasets with their organization, tags, groups, extras and active resources', async () => {
+      const tdb = await freshDatabase(dialect);
+      const h = openDatabase(tdb.url);
+      try {
+        await migrateToLatest(h.db);
+        setSearchDocSource(null);
+        const db = h.db as unknown as import('kysely').Kysely<any>;
+        const now = '2024-01-01T00:00:00Z';
+        await db.insertInto('catalog_organizations').values({ id: '131105', name: 'meguro', title_ja: '目黒区', title_en: 'Meguro', kind: 'municipality', created: now }).execute();
+        await db.insertInto('catalog_groups').values({ id: 'g1', name: 'kosodate', title_ja: '子育て', title_en: 'Child care', created: now }).execute();
+        await db.insertInto('catalog_tags').values([{ id: 't1', name: '保育' }, { id: 't2', name: '待機児童' }]).execute();
+        await db
+          .insertInto('catalog_datasets')
+          .values([
+            { id: 'd1', name: 'hoikuen', title: '保育園一覧', notes: '区内の認可保育園', private: 0, state: 'active', owner_org: '131105', metadata_created: now, metadata_modified: now },
+            { id: 'd2', name: 'secret', title: '非公開の保育資料', notes: '', private: 1, state: 'active', owner_org: '131105', metadata_created: now, metadata_modified: '2024-02-01T00:00:00Z' },
+          ])
+          .execute();
+        await db.insertInto('catalog_dataset_tags').values([{ dataset_id: 'd1', tag_id: 't1', position: 0 }, { dataset_id: 'd1', tag_id: 't2', position: 1 }]).execute();
+        await db.insertInto('catalog_dataset_groups').values({ dataset_id: 'd1', group_id: 'g1' }).execute();
+        await db.insertInto('catalog_dataset_extras').values({ dataset_id: 'd1', key: 'theme', value: 'くらし' }).execute();
+        await db
+          .insertInto('catalog_resources')
+          .values([
+            { id: 'r1', package_id: 'd1', name: '一覧表', format: 'CSV', created: now, metadata_modified: now, state: 'active' },
+            { id: 'r2', package_id: 'd1', name: '古い地図', format: 'PDF', created: now, metadata_modified: now, state: 'deleted' },
+          ])
+          .execute();
+        assert.equal(await reindexAll(h), 2);
+        const r = await searchDatasets(h.db, dialect, { ...base, q: '保育', facetFields: ['tags', 'groups', 'res_format', 'organization'], facetLimit: -1 });
+        assert.deepEqual(r.ids, ['d1']);
+        assert.deepEqual(r.facets, { tags: { 保育: 1, 待機児童: 1 }, groups: { kosodate: 1 }, res_format: { CSV: 1 }, organization: { meguro: 1 } });
+        assert.deepEqual((await searchDatasets(h.db, dialect, { ...base, q: '一覧表', fq: 'extras_theme:くらし' })).ids, ['d1']);
+        assert.deepEqual((await searchDatasets(h.db, dialect, { ...base, q: '古い地図' })).ids, []);
+        assert.deepEqual([...(await searchDatasets(h.db, dialect, { ...base, q: '保育', visibility: { includePrivate: true, orgs: ['meguro'] } })).ids].sort(), ['d1', 'd2']);
+      } finally {
+        await h.close();
+        await tdb.drop();
+      }
+    });
+  });
+}
