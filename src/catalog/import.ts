@@ -251,7 +251,9 @@ export async function importCatalogText(svc: CatalogService, caller: Caller, tex
     try {
       const existing = await svc.resolve(name);
       if (existing) {
-        const r = await svc.updatePackage(caller, { ...data, id: existing.row.id }, 'update', { times });
+        // A dataset renamed since (found by its old name) keeps its new name.
+        const { name: _n, ...rest } = data;
+        const r = await svc.updatePackage(caller, existing.redirectedFrom ? { ...rest, id: existing.row.id } : { ...data, id: existing.row.id }, 'update', { times });
         if (r.changed) report.datasets.updated += 1;
         else report.datasets.unchanged += 1;
       } else {
