@@ -131,7 +131,9 @@ export async function inspectUpload(file: UploadedFile, claimed: string): Promis
   const ext = /\.([A-Za-z0-9]{1,8})$/.exec(filename)?.[1]?.toUpperCase() ?? '';
   const want = (claimed.trim() || ext).toUpperCase();
   const hash = createHash('sha256').update(file.bytes).digest('hex');
-  const detected = await fileTypeFromBuffer(file.bytes);
+  const found = await fileTypeFromBuffer(file.bytes);
+  // XML-based formats are text: they are told apart below (and SVG refused) like any other text.
+  const detected = found && !['xml', 'kml', 'gml', 'svg'].includes(found.ext) ? found : undefined;
   if (detected) {
     const bin = BINARY[detected.ext];
     if (!bin) return { issue: issue('uploadType', `Files of this type (${detected.ext}) cannot be uploaded`, { type: detected.ext }) };
