@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipFor, testApp, type TestApp } from '../../test/helpers.js';
+import { attractionStore } from './store.js';
 import { advance, api, caller, newLead, snapshot, type Caller } from './testing.js';
 
 /** Field names of a problem+json answer. */
@@ -245,6 +246,25 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(fieldsOf(unknown), ['stage']);
       assert.deepEqual(await snapshot(t), before);
       assert.equal((await api(t, staff).get(`/leads/${lead.id}`)).json().notes, null);
+    });
+
+    it('lets only one of two simultaneous identical moves through (a double submit); the other gets 409', async () => {
+      const lead = await newLead(t, staff);
+      const move = { to: 'contacted', firstContactDate: '2019-06-01', contactChannel: 'email' };
+      const [a, b] = await Promise.all([api(t, staff).post(`/leads/${lead.id}/moves`, move), api(t, staff).post(`/leads/${lead.id}/moves`, move)]);
+      assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409], `${a.body} ${b.body}`);
+      const detail = (await api(t, staff).get(`/leads/${lead.id}`)).json();
+      assert.deepEqual(detail.history.map((h: any) => h.to), ['lead', 'contacted']);
+    });
+
+    it('writes a move only if the lead is still in the stage that was read', async () => {
+      const lead = await newLead(t, staff);
+      await advance(t, staff, lead.id, 'contacted');
+      // A move that read the lead before it was contacted now finds it elsewhere and changes nothing.
+      const stale = await attractionStore.updateLead(t.handle.db, lead.id, 'lead', { stage: 'dropped', drop_reason: 'stale', dropped_from: 'lead' });
+      assert.equal(stale, false);
+      assert.equal((await api(t, staff).get(`/leads/${lead.id}`)).json().stage, 'contacted');
+      assert.equal(await attractionStore.updateLead(t.handle.db, lead.id, 'contacted', { notes: 'current' }), true);
     });
 
     it('answers 404 for a lead that does not exist', async () => {
