@@ -23,6 +23,27 @@ export interface Config {
    * caller would let a client pick its own address and dodge the per-address login throttle.
    */
   trustProxy?: boolean | string;
+  /** SMTP server for outgoing mail (SMTP_URL, smtp:// or smtps://); null keeps mail queued in the outbox. */
+  smtpUrl: string | null;
+  /** Sender of notification mail (MAIL_FROM): an address, or `Name <address>`. */
+  mailFrom: string;
+  /** Seconds between outbox runs in this process (MAIL_INTERVAL_SECONDS); 0 runs no sender here. */
+  mailIntervalSeconds: number;
+  /** Tries before an outbox mail is marked failed (MAIL_MAX_ATTEMPTS). */
+  mailMaxAttempts: number;
+  /** Address of the portal as readers reach it, for links in mail (PUBLIC_URL), without a trailing slash. */
+  publicUrl: string;
+  /** Days after a support case is closed at which its personal data is deleted (SUPPORT_RETENTION_DAYS). */
+  supportRetentionDays: number;
+  /** Minutes between retention purges run by the server (SUPPORT_PURGE_INTERVAL_MINUTES); 0: only `kabuto support purge`. */
+  supportPurgeIntervalMinutes: number;
+  /** Largest support attachment in bytes (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
+  /**
+   * Key of support attachments at rest (ATTACHMENT_KEY: 32 bytes as 64 hex digits or base64), or null
+   * until resolveAttachmentKey() generates or reads one (SQLite) or refuses to start (PostgreSQL).
+   */
+  attachmentKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +86,98 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | string {
     throw new ConfigError('TRUST_PROXY', `must be true, false or a comma-separated list of proxy addresses or CIDRs, got "${raw}"`);
   }
   return parts.join(',');
+}
+
+function smtpUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.SMTP_URL?.trim() ?? '';
+  if (raw === '') return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'is not a URL (smtp://user:password@host:587 or smtps://host:465)');
+  }
+  if ((u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || !u.hostname) throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL with a host');
+  return raw;
+}
+
+const MAIL_ADDRESS = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+function mailFrom(env: NodeJS.ProcessEnv): string {
+  const raw = env.MAIL_FROM?.trim() || 'Kabuto <no-reply@localhost>';
+  if (!MAIL_ADDRESS.test(raw)) throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
+  return raw;
+}
+
+function publicUrl(env: NodeJS.ProcessEnv, port: number): string {
+  const raw = env.PUBLIC_URL?.trim() || `http://localhost:${port}`;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** A 32-byte key given as 64 hex digits or base64; null when it is not one. */
+export function parseKey(raw: string): Buffer | null {
+  const v = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return b.length === 32 ? b : null;
+  }
+  return null;
+}
+
+function attachmentKey(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.ATTACHMENT_KEY?.trim() ?? '';
+  if (raw === '') return null;
+  const key = parseKey(raw);
+  if (!key) throw new ConfigError('ATTACHMENT_KEY', 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)');
+  return key.toString('hex');
+}
+
+const generatedKeys = new WeakMap<Config, string>();
+
+/**
+ * The attachment key of a configuration, as 64 hex digits. Given: that one. With PostgreSQL it must be
+ * given (several processes share it). On SQLite it is generated once and kept beside the database
+ * (DATA_DIR/attachment-key), or held in memory for an in-memory database. Resolved when the support
+ * module starts, so commands that never touch attachments need no key.
+ */
+export function resolveAttachmentKey(config: Config): string {
+  if (config.attachmentKey) return config.attachmentKey;
+  if (isPostgresUrl(config.databaseUrl)) {
+    throw new ConfigError('ATTACHMENT_KEY', 'is required with PostgreSQL, where several processes must share it (32 bytes: openssl rand -hex 32)');
+  }
+  let key = generatedKeys.get(config);
+  if (!key) {
+    key = config.databaseUrl === 'sqlite::memory:' ? randomBytes(32).toString('hex') : readOrCreateKey(config.dataDir);
+    generatedKeys.set(config, key);
+  }
+  return key;
+}
+
+function readOrCreateKey(dataDir: string): string {
+  const file = resolve(dataDir, 'attachment-key');
+  if (existsSync(file)) {
+    const key = parseKey(readFileSync(file, 'utf8'));
+    // Encrypted files cannot be read without the key they were written with: never replace it silently.
+    if (!key) throw new ConfigError('ATTACHMENT_KEY', `the generated key in ${file} is not 32 bytes of hex; restore it from a backup, or set ATTACHMENT_KEY`);
+    return key.toString('hex');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  try {
+    writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateKey(dataDir);
+    throw err;
+  }
+  return key;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -112,8 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret = databaseUrl === 'sqlite::memory:' ? randomBytes(32).toString('hex') : readOrCreateSecret(dataDir);
   }
 
+  const port = int(env, 'PORT', 3000, 0, 65535);
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     host,
     databaseUrl,
     logLevel,
@@ -123,6 +237,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedPlan: bool(env, 'SEED_PLAN', true),
     sessionDays: int(env, 'SESSION_DAYS', 14, 1, 365),
     trustProxy: trustProxy(env),
+    smtpUrl: smtpUrl(env),
+    mailFrom: mailFrom(env),
+    mailIntervalSeconds: int(env, 'MAIL_INTERVAL_SECONDS', 15, 0, 86400),
+    mailMaxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 100),
+    publicUrl: publicUrl(env, port),
+    supportRetentionDays: int(env, 'SUPPORT_RETENTION_DAYS', 365, 1, 36500),
+    supportPurgeIntervalMinutes: int(env, 'SUPPORT_PURGE_INTERVAL_MINUTES', 60, 0, 10080),
+    attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    attachmentKey: attachmentKey(env),
   };
 }
 
@@ -153,6 +276,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: resolve('.tmp'),
     seedPlan: false,
     sessionDays: 14,
+    // Mail stays queued and nothing runs on a timer unless a test asks (it runs the sender itself).
+    smtpUrl: null,
+    mailFrom: 'Kabuto <no-reply@kabuto.test>',
+    mailIntervalSeconds: 0,
+    mailMaxAttempts: 5,
+    publicUrl: 'http://kabuto.test',
+    supportRetentionDays: 365,
+    supportPurgeIntervalMinutes: 0,
+    attachmentMaxBytes: 1024 * 1024,
+    attachmentKey: '5a'.repeat(32),
     ...overrides,
   };
 }
