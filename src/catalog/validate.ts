@@ -7,7 +7,6 @@
  * Deliberate differences (docs/catalog.md): text fields must be strings (CKAN turns numbers into
  * text), licences, categories and resource URL schemes are checked, and lengths are capped.
  */
-import { randomUUID } from 'node:crypto';
 
 export interface Issue {
   /** Dotted path: `name`, `resources.1.url`, `tags.0.name`, `extras_validation`. */
@@ -528,4 +527,3 @@ export async function validatePackage(d: DataDict, lk: Lookups, current: Current
   };
 }
 
-export const newId = () => randomUUID();

@@ -8,9 +8,9 @@ import type { AppContext } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
 import type { CatalogService, Caller } from '../service.js';
 import { escapeLike } from '../service.js';
-import { groupDict, groupFullDict, licenceDict, orgDict, orgExtras, packageDict, resourceDict } from '../dictize.js';
+import { groupFullDict, licenceDict, orgDict, orgExtras, packageDict, resourceDict } from '../dictize.js';
 import type { FullDataset, GroupRow, OrgRow } from '../store.js';
-import { isDict, type DataDict } from '../validate.js';
+import type { DataDict } from '../validate.js';
 import type { UploadedFile } from '../uploads.js';
 import { search, searchFailure, type SearchResult } from '../search-port.js';
 import { CkanError, ckanValidation, fromDomain } from './errors.js';
@@ -475,7 +475,3 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
 };
-
-export function isDataDict(v: unknown): v is DataDict {
-  return isDict(v);
-}
