@@ -5,6 +5,7 @@ import { DomainError } from '../core/errors.js';
 import { ROLES, type Role } from '../core/tables.js';
 import { CliError, EXIT } from './exit.js';
 import { note } from './output.js';
+import { supportCommands } from './commands/support.js';
 
 const EPILOGUE = `
 Configuration comes from environment variables (DATABASE_URL, PORT, SESSION_SECRET, …; every one is
@@ -155,6 +156,7 @@ export function buildProgram(): Command {
       await dbCopyCommand(loadConfig(), opts);
     });
 
+  supportCommands(program);
   return program;
 }
 
