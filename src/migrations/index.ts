@@ -7,6 +7,7 @@ import * as attraction from './20261127_0005_attraction.js';
 import * as support from './20261127_0006_support.js';
 import * as matching from './20261127_0007_matching.js';
 import * as catalogSearch from './20261127_0008_catalog_search.js';
+import * as catalogHarvest from './20261127_0009_catalog_harvest.js';
 
 /** Every migration, in order. Migrations are frozen once released: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0006_support': support,
   '20261127_0007_matching': matching,
   '20261127_0008_catalog_search': catalogSearch,
+  '20261127_0009_catalog_harvest': catalogHarvest,
 };
