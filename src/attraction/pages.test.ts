@@ -6,6 +6,7 @@ import { systemActor } from '../core/audit.js';
 import { bumpVersion } from '../core/versions.js';
 import { companiesService } from '../companies/index.js';
 import { attractionStore } from './store.js';
+import { attractionService } from './index.js';
 import { advance, caller, newLead, snapshot, type Caller } from './testing.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -169,6 +170,33 @@ for (const dialect of DIALECTS) {
       assert.match(col, new RegExp(`href="/attraction/leads\\?stage=contacted&amp;owner=${owner.id}">See the other 3 in Contacted in the table`));
       const ids = [...col.matchAll(/href="\/attraction\/leads\/(\d+)"/g)].map((m) => Number(m[1]));
       assert.deepEqual(ids, [...ids].sort((a, b) => b - a)); // newest move first
+    });
+
+    it('renders a stale board once for requests that arrive together, and again after the next write', async () => {
+      const svc = attractionService(t.app.kabuto);
+      const original = svc.board.bind(svc);
+      let calls = 0;
+      svc.board = async (...args) => {
+        calls += 1;
+        return original(...args);
+      };
+      try {
+        await get('/attraction/board?lang=ja');
+        calls = 0;
+        await bumpVersion(t.handle.db, t.clock, 'attraction');
+        const pages = await Promise.all([1, 2, 3, 4, 5].map(() => get('/attraction/board?lang=ja')));
+        assert.equal(calls, 1);
+        for (const p of pages) assert.equal(p.statusCode, 200);
+        const main = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+        assert.ok(pages.every((p) => main(p.body) === main(pages[0]!.body)));
+        await get('/attraction/board?lang=ja');
+        assert.equal(calls, 1, 'a fresh board comes from the cache');
+        await bumpVersion(t.handle.db, t.clock, 'attraction');
+        await get('/attraction/board?lang=ja');
+        assert.equal(calls, 2);
+      } finally {
+        svc.board = original;
+      }
     });
 
     it('creates and deletes a firm attracted by others through the form', async () => {

@@ -85,6 +85,9 @@ export interface LeadView {
   updatedAt: string;
 }
 
+/** What a board card shows. */
+export type BoardCard = Pick<LeadView, 'id' | 'company' | 'sector' | 'owner' | 'stage' | 'droppedFrom'>;
+
 export interface HistoryView {
   id: number;
   from: Stage | null;
@@ -363,17 +366,23 @@ export class AttractionService {
 
   /**
    * The board: per stage the number of leads and the most recently moved of them (at most
-   * `perColumn`; the table lists the rest). Every column is read in one pass of the registry.
+   * `perColumn`; the table lists the rest), with only what a card shows.
    */
-  async board(filter: Omit<LeadFilter, 'stage'>, perColumn: number): Promise<{ stage: Stage; total: number; leads: LeadView[] }[]> {
+  async board(filter: Omit<LeadFilter, 'stage'>, perColumn: number): Promise<{ stage: Stage; total: number; cards: BoardCard[] }[]> {
     const [counts, ...columns] = await Promise.all([attractionStore.countByStage(this.db, filter), ...STAGES.map((s) => attractionStore.boardColumn(this.db, filter, s, perColumn))]);
-    const views = await this.views(columns.flat());
-    let i = 0;
-    return STAGES.map((stage, c) => {
-      const leads = views.slice(i, i + columns[c]!.length);
-      i += columns[c]!.length;
-      return { stage, total: counts.get(stage) ?? 0, leads };
-    });
+    const [companies, users] = await Promise.all([this.companies(columns.flat().map((r) => r.company_id)), this.userNames()]);
+    return STAGES.map((stage, c) => ({
+      stage,
+      total: counts.get(stage) ?? 0,
+      cards: columns[c]!.map((r) => ({
+        id: r.id,
+        company: companyRef(companies.get(r.company_id), r.company_id),
+        sector: r.sector as Sector,
+        owner: { id: r.owner_id, name: users.get(r.owner_id) ?? `#${r.owner_id}` },
+        stage: r.stage as Stage,
+        droppedFrom: r.dropped_from as Stage | null,
+      })),
+    }));
   }
 
   async getLead(id: number): Promise<LeadDetail> {

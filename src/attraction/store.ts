@@ -64,9 +64,15 @@ export const attractionStore = {
     return new Map(rows.map((r) => [r.stage, Number(r.n)]));
   },
 
-  /** The most recently moved leads of one stage (a board column). */
+  /** The most recently moved leads of one stage (a board column): only what a card shows. */
   boardColumn: (db: DbOrTrx, f: LeadFilter, stage: Stage, limit: number) =>
-    attractionStore.leadsQuery(db, { ...f, stage }).selectAll().orderBy('stage_changed_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    attractionStore
+      .leadsQuery(db, { ...f, stage })
+      .select(['id', 'company_id', 'sector', 'owner_id', 'stage', 'dropped_from'])
+      .orderBy('stage_changed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
 
   /** Leads of a company that still count (not dropped). */
   liveLeadsOfCompany: (db: DbOrTrx, companyId: number) => db.selectFrom('attraction_leads').select(['id', 'stage']).where('company_id', '=', companyId).where('stage', '!=', 'dropped').execute(),

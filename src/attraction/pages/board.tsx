@@ -1,8 +1,8 @@
 import type { VNode } from 'preact';
 import type { Lang, Translator } from '../../core/i18n/index.js';
 import { formatNumber } from '../../core/i18n/index.js';
-import { STAGES, allowedMoves, exitCriteria, type Stage } from '../rules.js';
-import type { LeadView, UserRef } from '../service.js';
+import { SECTORS, STAGES, allowedMoves, exitCriteria, type Stage } from '../rules.js';
+import type { BoardCard, UserRef } from '../service.js';
 import { SubNav, companyName, paren, sectorFilterOptions } from './common.js';
 import type { PageCtx } from '../../core/http/render.js';
 
@@ -20,24 +20,31 @@ export function exitLine(t: Translator, stage: Stage, droppedFrom: Stage | null 
   return t('attraction.exit.stageNeeds', { stage: t(`attraction.stage.${next}`), items: needs.map((f) => t(`attraction.exit.${f}`)).join(t('attraction.exit.sep')) });
 }
 
+/** Words every card repeats, looked up once a render. */
+interface CardWords {
+  sector: Record<string, string>;
+  stage: Record<string, string>;
+  move: string;
+}
+
 /** A card: company, sector and owner, and a GET form to the move page (markup kept small: a board holds many). */
-function Card({ lead, t, lang }: { lead: LeadView; t: Translator; lang: Lang }): VNode {
+function Card({ lead, t, lang, w }: { lead: BoardCard; t: Translator; lang: Lang; w: CardWords }): VNode {
   const moves = allowedMoves(lead.stage, lead.droppedFrom);
   const name = companyName(lang, lead.company);
   return (
     <li>
       <a href={`/attraction/leads/${lead.id}`}>{name}</a>
       <small>
-        {t(`attraction.sector.${lead.sector}`)} · {t('attraction.board.owner', { name: lead.owner.name })}
+        {w.sector[lead.sector]} · {t('attraction.board.owner', { name: lead.owner.name })}
       </small>
       {moves.length > 0 && (
         <form action={`/attraction/leads/${lead.id}/move`}>
           <select name="to" aria-label={t('attraction.board.moveTo', { company: name })}>
             {moves.map((m) => (
-              <option value={m}>{t(`attraction.stage.${m}`)}</option>
+              <option value={m}>{w.stage[m]}</option>
             ))}
           </select>
-          <button>{t('attraction.board.move')}</button>
+          <button>{w.move}</button>
         </form>
       )}
     </li>
@@ -49,8 +56,13 @@ function Card({ lead, t, lang }: { lead: LeadView; t: Translator; lang: Lang }):
  * the same filter, so the route caches it by data version. It holds no CSRF token: moves start
  * with a GET to the move page, which asks for what the stage needs.
  */
-export function BoardBody({ ctx, columns, perColumn, filter, owners }: { ctx: Pick<PageCtx, 't' | 'lang' | 'path' | 'nav' | 'user' | 'csrf'>; columns: { stage: Stage; total: number; leads: LeadView[] }[]; perColumn: number; filter: BoardFilter; owners: UserRef[] }): VNode {
+export function BoardBody({ ctx, columns, perColumn, filter, owners }: { ctx: Pick<PageCtx, 't' | 'lang' | 'path' | 'nav' | 'user' | 'csrf'>; columns: { stage: Stage; total: number; cards: BoardCard[] }[]; perColumn: number; filter: BoardFilter; owners: UserRef[] }): VNode {
   const { t, lang } = ctx;
+  const w: CardWords = {
+    sector: Object.fromEntries(SECTORS.map((x) => [x, t(`attraction.sector.${x}`)])),
+    stage: Object.fromEntries(STAGES.map((x) => [x, t(`attraction.stage.${x}`)])),
+    move: t('attraction.board.move'),
+  };
   const tableQuery = (stage: Stage) => {
     const q = new URLSearchParams({ stage });
     if (filter.sector) q.set('sector', filter.sector);
@@ -91,7 +103,7 @@ export function BoardBody({ ctx, columns, perColumn, filter, owners }: { ctx: Pi
         {t('attraction.exit.rule')} {t('attraction.board.capNote', { max: formatNumber(perColumn, lang) })}
       </p>
       <div class="board">
-        {columns.map(({ stage: s, total, leads: cards }) => {
+        {columns.map(({ stage: s, total, cards }) => {
           const hid = `col-${s}`;
           return (
             <section class={`board-column board-${s}`} aria-labelledby={hid}>
@@ -103,7 +115,7 @@ export function BoardBody({ ctx, columns, perColumn, filter, owners }: { ctx: Pi
               {cards.length ? (
                 <ul class="board-cards">
                   {cards.map((l) => (
-                    <Card lead={l} t={t} lang={lang} />
+                    <Card lead={l} t={t} lang={lang} w={w} />
                   ))}
                 </ul>
               ) : (

@@ -256,8 +256,9 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
 
   // ---- board ----
   // The board's body is the same for every staff member asking with the same filter and language:
-  // cached by the data versions (attraction and companies are bumped by their writes) and the users' stamp (owner names).
-  const boardCache = new Map<string, { version: string; html: Buffer }>();
+  // cached by the data versions (attraction and companies are bumped by their writes) and the users' stamp
+  // (owner names). Requests that find it stale at the same moment share one rendering.
+  const boardCache = new Map<string, { version: string; html: Promise<Buffer> }>();
   app.get('/attraction/board', { config, schema: { hide: true, querystring: AnyQuery } }, async (req, reply) => {
     const q = queryOf(req);
     const sector = isSector(q.sector) || isSectorGroup(q.sector) ? q.sector : undefined;
@@ -267,14 +268,22 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
     const key = `${req.lang}|${sector ?? ''}|${owner ?? ''}`;
     let cached = boardCache.get(key);
     if (!cached || cached.version !== version) {
-      const [columns, owners] = await Promise.all([svc.board({ sector, ownerId: owner }, BOARD_CARDS), svc.staffUsers()]);
-      // Kept as bytes: a cached string would stay a rope of thousands of pieces that every send walks again.
-      const html = Buffer.from(renderToString(<BoardBody ctx={{ t: req.t, lang: req.lang, path: '/attraction/board', nav: [], user: null, csrf: '' }} columns={columns} perColumn={BOARD_CARDS} filter={{ sector, owner }} owners={owners} />));
+      const t = req.t;
+      const lang = req.lang;
+      const html = (async () => {
+        const [columns, owners] = await Promise.all([svc.board({ sector, ownerId: owner }, BOARD_CARDS), svc.staffUsers()]);
+        // Kept as bytes: a cached string would stay a rope of thousands of pieces that every send walks again.
+        return Buffer.from(renderToString(<BoardBody ctx={{ t, lang, path: '/attraction/board', nav: [], user: null, csrf: '' }} columns={columns} perColumn={BOARD_CARDS} filter={{ sector, owner }} owners={owners} />));
+      })();
       cached = { version, html };
-      if (boardCache.size >= 64) boardCache.delete(boardCache.keys().next().value!);
+      if (boardCache.size >= 64 && !boardCache.has(key)) boardCache.delete(boardCache.keys().next().value!);
       boardCache.set(key, cached);
+      // A failed rendering is not kept: the next request tries again.
+      html.catch(() => {
+        if (boardCache.get(key) === cached) boardCache.delete(key);
+      });
     }
-    return pageAround(req, reply, req.t('attraction.board.title'), cached.html);
+    return pageAround(req, reply, req.t('attraction.board.title'), await cached.html);
   });
 
   // ---- the table and its exports ----
