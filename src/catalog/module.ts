@@ -8,6 +8,7 @@ import { ckanRoutes } from './ckan/routes.js';
 import { catalogPages } from './pages/routes.js';
 import { catalogService } from './index.js';
 import { ensureIndex } from './search-port.js';
+import { dcatRoutes } from './dcat/routes.js';
 
 async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // An index built by another tokenizer is rebuilt before the first search.
@@ -16,6 +17,7 @@ async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const svc = catalogService(ctx);
   await ckanRoutes(app, ctx, svc);
   await catalogPages(app, ctx, svc);
+  await dcatRoutes(app, ctx, svc);
 }
 
 export const catalogModule: KabutoModule = {
