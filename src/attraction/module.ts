@@ -1,6 +1,5 @@
 import type { AppContext, KabutoModule } from '../core/context.js';
 import { systemActor } from '../core/audit.js';
-import { DomainError } from '../core/errors.js';
 import { translator } from '../core/i18n/index.js';
 import { onCompanyMerge, onCompanyTimeline, type TimelineEvent } from '../companies/index.js';
 import { planService } from '../plan/index.js';
@@ -47,17 +46,12 @@ function registerCompanyHooks(ctx: AppContext): void {
   });
 }
 
-/** Bind the plan's group-1 targets to this module's metric. Idempotent: an unchanged binding is left alone. */
+/** Bind the plan's group-1 targets to this module's metric, once per database (an admin's later rebinding stands). */
 async function bindPlanTargets(ctx: AppContext): Promise<void> {
   const plan = planService(ctx);
   for (const b of BINDINGS) {
-    try {
-      await plan.bind(systemActor('seed'), b.indicatorId, b.metric, b.params);
-    } catch (err) {
-      // A plan without this indicator (another plan file) has nothing to bind.
-      if (err instanceof DomainError && err.code === 'unknown-indicator') ctx.log.warn({ indicator: b.indicatorId }, 'attraction: the plan has no such indicator; not bound');
-      else throw err;
-    }
+    // A plan without this indicator (another plan file) has nothing to bind.
+    if (!(await plan.bindByDefault(systemActor('seed'), b.indicatorId, b.metric, b.params))) ctx.log.warn({ indicator: b.indicatorId }, 'attraction: the plan has no such indicator; not bound');
   }
 }
 

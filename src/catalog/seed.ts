@@ -5,7 +5,6 @@ import type { AppContext } from '../core/context.js';
 import type { Db } from '../core/db/index.js';
 import type { Clock } from '../core/clock.js';
 import { audit, systemActor } from '../core/audit.js';
-import { DomainError } from '../core/errors.js';
 import { planService } from '../plan/index.js';
 import { LICENCES } from './licences.js';
 import { romanizeMunicipality } from './romanize.js';
@@ -19,7 +18,6 @@ export const TMG_NAME = 'tokyo';
 /** The plan's open-data indicator and the metric it reads. */
 export const OPEN_DATA_INDICATOR = 'IND-OPEN-DATA';
 export const PUBLISHED_METRIC = 'catalog.datasets-published';
-const BOUND_SETTING = 'catalog.seed.open-data-bound';
 
 function readCsv(name: string): Record<string, string>[] {
   return parse(readFileSync(seedFile(name)), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
@@ -81,14 +79,6 @@ export async function seedReferenceData(deps: { db: Db; clock: Clock }): Promise
 export async function seedCatalog(ctx: AppContext): Promise<void> {
   const counts = await seedReferenceData(ctx);
   if (counts.organizations || counts.groups || counts.licences) ctx.log.info({ counts }, 'catalog reference data seeded');
-  const done = await ctx.db.selectFrom('settings').select('value').where('key', '=', BOUND_SETTING).executeTakeFirst();
-  if (done) return;
-  try {
-    await planService(ctx).bind(systemActor('catalog'), OPEN_DATA_INDICATOR, PUBLISHED_METRIC);
-  } catch (err) {
-    // No plan loaded (or a plan without the indicator): try again on the next start.
-    if (err instanceof DomainError && err.code === 'unknown-indicator') return;
-    throw err;
-  }
-  await ctx.db.insertInto('settings').values({ key: BOUND_SETTING, value: ctx.clock.now().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  // Bound once per database: an administrator who later rebinds the indicator is not overruled.
+  await planService(ctx).bindByDefault(systemActor('catalog'), OPEN_DATA_INDICATOR, PUBLISHED_METRIC);
 }

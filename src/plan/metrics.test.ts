@@ -121,6 +121,16 @@ for (const dialect of DIALECTS) {
       assert.equal(res.json().code, 'metric-bound');
     });
 
+    it('applies a module\'s default binding once: an administrator\'s later rebinding stands', async () => {
+      const plan = planService(t.app.kabuto);
+      assert.equal(await plan.bindByDefault(systemActor('seed'), 'IND-SME-IOT', 'widgets.qty', { sector: 'iot' }), true);
+      assert.equal((await plan.indicator('IND-SME-IOT')).binding.type, 'metric');
+      await plan.bind(systemActor('admin'), 'IND-SME-IOT', null);
+      assert.equal(await plan.bindByDefault(systemActor('seed'), 'IND-SME-IOT', 'widgets.qty', { sector: 'iot' }), true);
+      assert.equal((await plan.indicator('IND-SME-IOT')).binding.type, 'manual');
+      assert.equal(await plan.bindByDefault(systemActor('seed'), 'IND-NOT-IN-THIS-PLAN', 'widgets.qty'), false);
+    });
+
     it('refuses a binding to an unknown metric or filter value', async () => {
       const plan = planService(t.app.kabuto);
       const fieldsOf = (err: any) => (err.fields as { message: string }[]).map((f) => f.message).join(' ');

@@ -576,6 +576,20 @@ export class PlanService {
   }
 
   /**
+   * A module's default binding, applied once per database: a later rebinding by an administrator is
+   * never overruled on the next start. Returns false when the plan has no such indicator (another plan).
+   */
+  async bindByDefault(actor: Actor, indicatorId: string, metric: string, params: MetricParams = {}): Promise<boolean> {
+    const key = `plan.default-binding:${indicatorId}`;
+    const done = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    if (done) return true;
+    if (!(await planStore.indicator(this.db, indicatorId))) return false;
+    await this.bind(actor, indicatorId, metric, params);
+    await this.db.insertInto('settings').values({ key, value: JSON.stringify({ metric, params, at: this.clock.now().toISOString() }) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    return true;
+  }
+
+  /**
    * Bind an indicator to a module's metric (or back to manual figures with metric = null).
    * Later modules call this from their seed; staff can rebind through the API.
    */
