@@ -43,7 +43,7 @@ for (const dialect of DIALECTS) {
       ['an invalid check digit', { corporateNumber: '7000012050003', nameJa: 'テスト', country: 'JP' }, 422, 'corporateNumber'],
       ['a 12-digit corporate number', { corporateNumber: '700001205000', nameJa: 'テスト', country: 'JP' }, 422, 'corporateNumber'],
       ['an unknown JSIC major group', { nameJa: 'テスト', country: 'JP', jsicMajor: 'Z' }, 422, 'jsicMajor'],
-      ['an unknown JSIC division', { nameJa: 'テスト', country: 'JP', jsicDivision: '98' }, 422, 'jsicDivision'],
+      ['an unknown JSIC division', { nameJa: 'テスト', country: 'JP', jsicDivision: '00' }, 422, 'jsicDivision'],
       ['no name', { country: 'JP' }, 422, 'nameJa'],
       ['an unknown country', { nameJa: 'テスト', country: 'QQ' }, 422, 'country'],
       ['an unknown field', { nameJa: 'テスト', country: 'JP', sneaky: 1 }, 400, 'sneaky'],

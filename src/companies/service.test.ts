@@ -83,7 +83,7 @@ for (const dialect of DIALECTS) {
         [{ corporateNumber: '7000012050003', nameJa: 'X社', country: 'JP' }, 'corporateNumber'],
         [{ corporateNumber: '123', nameJa: 'X社', country: 'JP' }, 'corporateNumber'],
         [{ nameJa: 'X社', country: 'JP', jsicMajor: 'Z' }, 'jsicMajor'],
-        [{ nameJa: 'X社', country: 'JP', jsicDivision: '99' }, 'jsicDivision'],
+        [{ nameJa: 'X社', country: 'JP', jsicDivision: '00' }, 'jsicDivision'],
         [{ nameJa: 'X社', country: 'JP', jsicMajor: 'G', jsicDivision: '62' }, 'jsicDivision'],
         [{ nameJa: 'X社', country: 'XX' }, 'country'],
         [{ country: 'JP' }, 'nameJa'],
