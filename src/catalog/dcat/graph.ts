@@ -99,8 +99,9 @@ export class DcatGraph {
   }
 
   private text(s: Subj, p: ReturnType<typeof namedNode>, value: string | null | undefined, lang?: string): void {
-    const v = cleanText(value ?? '').trim();
-    if (v) this.add(s, p, literal(v, lang));
+    // Kept as written (whitespace included) so it reads back the same; an empty value says nothing.
+    const v = cleanText(value ?? '');
+    if (v.trim()) this.add(s, p, literal(v, lang));
   }
 
   /** Describe a node once per graph. */
