@@ -8,6 +8,7 @@ import { ckanRoutes } from './ckan/routes.js';
 import { catalogPages } from './pages/routes.js';
 import { catalogService } from './index.js';
 import { ensureIndex } from './search-port.js';
+import { registerHarvest } from './harvest/module.js';
 import { dcatRoutes } from './dcat/routes.js';
 
 async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -17,6 +18,7 @@ async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const svc = catalogService(ctx);
   await ckanRoutes(app, ctx, svc);
   await catalogPages(app, ctx, svc);
+  await registerHarvest(app, ctx);
   await dcatRoutes(app, ctx, svc);
 }
 
