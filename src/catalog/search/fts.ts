@@ -64,21 +64,27 @@ export function fts5Expression(n: QueryNode): string {
   }
 }
 
-export function tsQueryExpression(n: QueryNode): string {
+/**
+ * The tsquery of a text subtree. `forRank` leaves out the word-start tokens: they sit after the
+ * text in the tsvector, and ts_rank would score their distance from the words it matched.
+ */
+export function tsQueryExpression(n: QueryNode, forRank = false): string {
   switch (n.kind) {
     case 'text': {
       const w = TS_WEIGHT[n.column];
       return textParts(n)
         .map((p) => {
           const start = p.prefix ? `'${encodeToken(p.start)}':*` : `'${encodeToken(p.start)}'`;
-          return p.phrase.length ? `((${p.phrase.map((t) => `'${encodeToken(t)}'${w}`).join(' <-> ')}) & ${start})` : `(${start})`;
+          if (!p.phrase.length) return `(${start})`;
+          const phrase = `(${p.phrase.map((t) => `'${encodeToken(t)}'${w}`).join(' <-> ')})`;
+          return forRank ? phrase : `(${phrase} & ${start})`;
         })
         .join(' & ');
     }
     case 'or':
-      return n.items.map((i) => `(${tsQueryExpression(i)})`).join(' | ');
+      return n.items.map((i) => `(${tsQueryExpression(i, forRank)})`).join(' | ');
     case 'and': {
-      const parts = n.items.map((i) => (i.kind === 'not' ? `!(${tsQueryExpression(i.item)})` : `(${tsQueryExpression(i)})`));
+      const parts = n.items.map((i) => (i.kind === 'not' ? `!(${tsQueryExpression(i.item, forRank)})` : `(${tsQueryExpression(i, forRank)})`));
       return `(${parts.join(' & ')})`;
     }
     default:
@@ -92,7 +98,7 @@ export function textMatchQuery(dialect: Dialect, n: QueryNode): RawBuilder<{ d: 
     const [t, g, b, w] = BM25_WEIGHTS;
     return sql<{ d: number; s: number }>`select rowid as d, -bm25(catalog_search_fts, ${sql.lit(t)}, ${sql.lit(g)}, ${sql.lit(b)}, ${sql.lit(w)}) as s from catalog_search_fts where catalog_search_fts match ${fts5Expression(n)}`;
   }
-  return sql<{ d: number; s: number }>`select doc_no as d, ts_rank(${TS_RANK_WEIGHTS}::float4[], tsv, q) as s from catalog_search_docs, cast(${tsQueryExpression(n)} as tsquery) q where tsv @@ q`;
+  return sql<{ d: number; s: number }>`select doc_no as d, ts_rank(${TS_RANK_WEIGHTS}::float4[], tsv, r) as s from catalog_search_docs, cast(${tsQueryExpression(n)} as tsquery) q, cast(${tsQueryExpression(n, true)} as tsquery) r where tsv @@ q`;
 }
 
 /** The floor the benchmark compares against: the same match, ordered by relevance, top `limit`, nothing else. */
@@ -101,7 +107,7 @@ export function textTopQuery(dialect: Dialect, n: QueryNode, limit: number): Raw
     const [t, g, b, w] = BM25_WEIGHTS;
     return sql<{ d: number }>`select rowid as d from catalog_search_fts where catalog_search_fts match ${fts5Expression(n)} order by bm25(catalog_search_fts, ${sql.lit(t)}, ${sql.lit(g)}, ${sql.lit(b)}, ${sql.lit(w)}) limit ${limit}`;
   }
-  return sql<{ d: number }>`select doc_no as d from catalog_search_docs, cast(${tsQueryExpression(n)} as tsquery) q where tsv @@ q order by ts_rank(${TS_RANK_WEIGHTS}::float4[], tsv, q) desc limit ${limit}`;
+  return sql<{ d: number }>`select doc_no as d from catalog_search_docs, cast(${tsQueryExpression(n)} as tsquery) q, cast(${tsQueryExpression(n, true)} as tsquery) r where tsv @@ q order by ts_rank(${TS_RANK_WEIGHTS}::float4[], tsv, r) desc limit ${limit}`;
 }
 
 export async function textMatches(db: Db, dialect: Dialect, n: QueryNode): Promise<{ docs: Int32Array; scores: Float64Array }> {
@@ -113,4 +119,23 @@ export async function textMatches(db: Db, dialect: Dialect, n: QueryNode): Promi
     scores[i] = rows[i]!.s;
   }
   return { docs, scores };
+}
+
+/** SQLite: every matching doc_no without scoring (scoring all matches costs 2–3× the ordered top-k). */
+export async function textIds(db: Db, n: QueryNode): Promise<Int32Array> {
+  const rows = (await sql<{ d: number }>`select rowid as d from catalog_search_fts where catalog_search_fts match ${fts5Expression(n)}`.execute(db)).rows;
+  return Int32Array.from(rows, (r) => r.d);
+}
+
+/**
+ * SQLite: the best `limit` matches with their scores, documents holding `phrase` counting double,
+ * ordered by FTS5 itself (the same work as the benchmark's floor, plus the phrase set).
+ */
+export async function textTopScored(db: Db, n: QueryNode, phrase: QueryNode | null, limit: number): Promise<Array<{ d: number; s: number }>> {
+  const [t, g, b, w] = BM25_WEIGHTS;
+  const bm25 = sql`-bm25(catalog_search_fts, ${sql.lit(t)}, ${sql.lit(g)}, ${sql.lit(b)}, ${sql.lit(w)})`;
+  const score = phrase
+    ? sql`${bm25} * (case when rowid in (select rowid from catalog_search_fts where catalog_search_fts match ${fts5Expression(phrase)}) then 2 else 1 end)`
+    : bm25;
+  return (await sql<{ d: number; s: number }>`select rowid as d, ${score} as s from catalog_search_fts where catalog_search_fts match ${fts5Expression(n)} order by s desc limit ${limit}`.execute(db)).rows;
 }

@@ -12,7 +12,7 @@ import type { Db, Dialect, Trx } from '../../core/db/index.js';
 import { encodeToken, normalize } from '../../core/search/text.js';
 import { TOKENIZER_ID } from './analyzer.js';
 import { SearchError, SearchQueryError } from './errors.js';
-import { isPureText, textMatches } from './fts.js';
+import { isPureText, textIds, textMatches, textTopScored } from './fts.js';
 import { highlight } from './highlight.js';
 import { STATE_CODE, memoryFor, type MultiField, type SearchMemory, type SingleField } from './memory.js';
 import { parseQuery, type QueryNode } from './query.js';
@@ -441,12 +441,17 @@ export async function searchDatasets(db: Db, dialect: Dialect, p: SearchParams):
   // Candidates: the full-text match of the pure-text clauses (one query), or every document.
   let candDocs: Int32Array | null = null;
   let candScores: Float64Array | null = null;
-  if (textClauses.length) {
-    const node: QueryNode = textClauses.length === 1 ? textClauses[0]! : { kind: 'and', items: textClauses };
-    const m = await textMatches(db, dialect, node);
+  const textNode: QueryNode | null = textClauses.length ? (textClauses.length === 1 ? textClauses[0]! : { kind: 'and', items: textClauses }) : null;
+  const phrase = textNode ? phraseOf(qNode) : null;
+  const scoreFirst = sort[0]!.field === 'score';
+  // On SQLite, ranked by relevance: match ids only here, and let FTS5 order the best few later.
+  const twoPhase = dialect === 'sqlite' && textNode !== null && scoreFirst && sort[0]!.desc && scorers.length === 0;
+  if (textNode && twoPhase) {
+    candDocs = await textIds(db, textNode);
+  } else if (textNode) {
+    const m = await textMatches(db, dialect, textNode);
     candDocs = m.docs;
     candScores = m.scores;
-    const phrase = phraseOf(qNode);
     if (phrase && m.docs.length) {
       const ph = await textMatches(db, dialect, phrase);
       const inPhrase = new Set(ph.docs);
@@ -470,7 +475,19 @@ export async function searchDatasets(db: Db, dialect: Dialect, p: SearchParams):
   }
 
   const facets = countFacets(mem, hitDocs, count, p, all.length === 0 ? `${includePrivate}|${orgs === 'all' ? '*' : orgs.join(',')}|${p.includeDrafts}|${p.includeDeleted}` : null);
-  const page = await topDocs(db, mem, hitDocs, hitScores, count, sort, start, rows);
+  let page: number[] | null = null;
+  if (twoPhase && textNode) page = await topByFts(db, mem, textNode, phrase, hitDocs, count, sort, start, rows);
+  if (page === null) {
+    if (twoPhase && textNode) {
+      // Too many of FTS5's best were filtered out: score every surviving match instead.
+      const m = await textMatches(db, dialect, textNode);
+      const inPhrase = phrase ? new Set((await textMatches(db, dialect, phrase)).docs) : null;
+      const score = new Map<number, number>();
+      m.docs.forEach((d, i) => score.set(d, m.scores[i]! * (inPhrase?.has(d) ? PHRASE_BOOST : 1)));
+      for (let i = 0; i < count; i++) hitScores[i] = score.get(hitDocs[i]!) ?? 0;
+    }
+    page = await topDocs(db, mem, hitDocs, hitScores, count, sort, start, rows);
+  }
   const info = page.length
     ? await db.selectFrom('catalog_search_docs').select(['doc_no', 'id', 'title', 'notes']).where('doc_no', 'in', page).execute()
     : [];
@@ -573,6 +590,27 @@ async function topDocs(db: Db, mem: SearchMemory, docs: Int32Array, scores: Floa
     if (top.length > k) top.pop();
   }
   return top.slice(start, k).map((i) => docs[i]!);
+}
+
+/**
+ * The page from FTS5's own top list (enough rows that the hits filtered out still leave a full
+ * page), re-sorted with freshness as the tie-break. Null when the list runs short.
+ */
+async function topByFts(db: Db, mem: SearchMemory, node: QueryNode, phrase: QueryNode | null, docs: Int32Array, count: number, sort: Array<{ field: string; desc: boolean }>, start: number, rows: number): Promise<number[] | null> {
+  const k = start + rows;
+  if (rows === 0 || count === 0 || start >= count) return [];
+  const passing = new Uint8Array(mem.end + 1);
+  for (let i = 0; i < count; i++) passing[docs[i]!] = 1;
+  const limit = Math.max(4 * k, k + 200);
+  const top = await textTopScored(db, node, phrase, limit);
+  const kept = top.filter((r) => passing[r.d] === 1);
+  // Short only when FTS5 had more matches than it returned and the filters dropped too many.
+  if (kept.length < Math.min(k, count) && top.length === limit) return null;
+  const second = sort[1];
+  const fresh = second?.field === 'metadata_created' ? mem.created : mem.modified;
+  const freshDesc = second ? second.desc : true;
+  kept.sort((a, b) => (a.s !== b.s ? b.s - a.s : fresh[a.d] !== fresh[b.d] ? (freshDesc ? fresh[b.d]! - fresh[a.d]! : fresh[a.d]! - fresh[b.d]!) : a.d - b.d));
+  return kept.slice(start, k).map((r) => r.d);
 }
 
 async function sortedByText(db: Db, docs: Int32Array, count: number, column: 'name' | 'title_sort', desc: boolean, start: number, rows: number): Promise<number[]> {

@@ -343,3 +343,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`catalog search ranking past heavy filters (${dialect})`, { skip: skipFor(dialect) }, () => {
+    it('still finds and orders the hits when the filters drop most of the best matches', async () => {
+      const tdb = await freshDatabase(dialect);
+      const h = openDatabase(tdb.url);
+      try {
+        await migrateToLatest(h.db);
+        const docs = Array.from({ length: 300 }, (_, i) => doc(`bulk${i}`, `統計資料 第${i}号`, '', { tags: ['一般'], metadataModified: `2020-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00Z` }));
+        docs.push(doc('rare-old', '施設の一覧', '統計の付録', { tags: ['稀'], metadataModified: '2019-01-01T00:00:00Z' }));
+        docs.push(doc('rare-new', '施設の一覧', '統計の付録', { tags: ['稀'], metadataModified: '2021-01-01T00:00:00Z' }));
+        const prepared = docs.map(prepareSearchDoc);
+        await h.db.transaction().execute(async (trx) => {
+          for (const p of prepared) await writeSearchDoc(trx, dialect, p);
+        });
+        const r = await searchDatasets(h.db, dialect, { ...base, q: '統計', fq: 'tags:稀', rows: 10 });
+        assert.equal(r.count, 2);
+        assert.deepEqual(r.ids, ['rare-new', 'rare-old']);
+        const all = await searchDatasets(h.db, dialect, { ...base, q: '統計', rows: 5, start: 300 });
+        assert.equal(all.count, 302);
+        assert.deepEqual(all.ids, ['rare-new', 'rare-old']);
+      } finally {
+        await h.close();
+        await tdb.drop();
+      }
+    });
+  });
+}
