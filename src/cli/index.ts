@@ -141,6 +141,23 @@ export function buildProgram(): Command {
       await catalogReindexCommand(loadConfig());
     });
 
+  catalog
+    .command('harvest')
+    .description('run one harvest of a source now (another CKAN or a DCAT catalog), with a progress bar; exit 3 when a run of it is already going')
+    .argument('<source>', 'the source name or id (kabuto catalog harvest-sources lists them)')
+    .option('--full', 'fetch every record again, not only those changed since the last complete run')
+    .action(async (source: string, opts: { full?: boolean }) => {
+      const { catalogHarvestCommand } = await import('./commands/catalog-harvest.js');
+      await catalogHarvestCommand(loadConfig(), source, opts);
+    });
+  catalog
+    .command('harvest-sources')
+    .description('list the harvest sources with their schedules and last runs')
+    .action(async () => {
+      const { catalogHarvestSourcesCommand } = await import('./commands/catalog-harvest.js');
+      await catalogHarvestSourcesCommand(loadConfig());
+    });
+
   const db = program.command('db').description('db copy --to <postgres-url>: move a SQLite installation to PostgreSQL');
   db.command('copy')
     .description('move this SQLite installation (DATABASE_URL) to an empty PostgreSQL database')
