@@ -846,3 +846,21 @@ class FlowGraph {
     return flow;
   }
 }
+
+/**
+ * Why each unplaced meeting is unplaced, given where the others are now (after a run, or after staff
+ * moved some by hand). The placements are taken as they are; `locked` and `previous` are ignored.
+ */
+export function explainUnplaced(input: ScheduleInput, placements: ReadonlyMap<number, number>): Unplaced[] {
+  const bd = new Board(input);
+  const out: Unplaced[] = [];
+  const waiting: number[] = [];
+  input.meetings.forEach((m, i) => {
+    const slotId = placements.get(m.id);
+    const s = slotId === undefined ? -1 : bd.slotIndexOf(slotId);
+    if (s >= 0 && bd.busyAt(bd.ma[i]!, s) === NONE && bd.busyAt(bd.mb[i]!, s) === NONE) bd.place(i, s);
+    else waiting.push(i);
+  });
+  for (const i of waiting) out.push(explain(bd, i, bd.commonSlots(i), undefined));
+  return out;
+}

@@ -1,0 +1,1244 @@
+import type { VNode } from 'preact';
+import type { PageCtx } from '../../core/http/render.js';
+import { formatNumber } from '../../core/i18n/index.js';
+import { formatFiscalYear } from '../../core/fiscal.js';
+import type { CardView, MeetingView, OutcomeReport, ProfileView, RecommendationView, RequestView } from '../service.js';
+import type { AgendaView, FairView, ScheduleView, UnplacedView } from '../fairs.js';
+import { CARD_KINDS, CARD_STATUSES, JSIC_MAJORS, MATCHING_KINDS, OUTCOMES, REGIONS, type MatchingSettings } from '../rules.js';
+import { ActionForm, Checkboxes, Errors, ExportLinks, Notice, Pager, SelectField, TextField, bi, date, dateTime, nameOf, time, type FormState } from './common.js';
+
+const kindOptions = (ctx: PageCtx): Array<[string, string]> => CARD_KINDS.map((k) => [k, ctx.t(`matching.kind.${k}`)]);
+const jsicOptions = (ctx: PageCtx): Array<[string, string]> => JSIC_MAJORS.map((j) => [j, ctx.t(`matching.jsic.${j}`)]);
+const regionOptions = (ctx: PageCtx): Array<[string, string]> => REGIONS.map((r) => [r, ctx.t(`matching.region.${r}`)]);
+const mkindOptions = (ctx: PageCtx): Array<[string, string]> => MATCHING_KINDS.map((k) => [k, ctx.t(`matching.mkind.${k}`)]);
+const isStaff = (ctx: PageCtx) => ctx.user?.role === 'staff' || ctx.user?.role === 'admin';
+
+export function SubNav({ ctx }: { ctx: PageCtx }): VNode {
+  const links: Array<[string, string]> = [
+    ['/matching', 'matching.page.home'],
+    ['/matching/market', 'matching.page.market'],
+    ['/matching/recommendations', 'matching.page.recommendations'],
+    ['/matching/requests', 'matching.page.requests'],
+    ['/matching/meetings', 'matching.page.meetings'],
+    ['/matching/fairs', 'matching.page.fairs'],
+    ...(isStaff(ctx)
+      ? ([
+          ['/matching/review', 'matching.page.review'],
+          ['/matching/introduce', 'matching.page.introduce'],
+          ['/matching/reports', 'matching.page.reports'],
+          ['/matching/settings', 'matching.page.settings'],
+        ] as Array<[string, string]>)
+      : ([['/matching/mine', 'matching.page.mine']] as Array<[string, string]>)),
+  ];
+  return (
+    <nav class="matching-subnav" aria-label={ctx.t('matching.page.subnav')}>
+      <ul>
+        {links.map(([href, key]) => (
+          <li>
+            <a href={href} aria-current={ctx.path === href ? 'page' : undefined}>
+              {ctx.t(key)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function CardSummary({ ctx, card, href = true }: { ctx: PageCtx; card: CardView; href?: boolean }): VNode {
+  const title = bi(card.title, ctx.lang);
+  return (
+    <article class="matching-card">
+      <h3>{href ? <a href={`/matching/cards/${card.id}`}>{title}</a> : title}</h3>
+      <p class="matching-card-meta">
+        <span class="badge">{ctx.t(`matching.kind.${card.kind}`)}</span> {nameOf(card.company, ctx.lang)} ({card.company.country || '—'}) · {ctx.t(`matching.language.${card.language}`)}
+        {card.jsic.length ? ` · ${card.jsic.map((j) => ctx.t(`matching.jsic.${j}`)).join(', ')}` : ''}
+      </p>
+      {bi(card.body, ctx.lang) && <p class="prewrap">{bi(card.body, ctx.lang).slice(0, 300)}</p>}
+    </article>
+  );
+}
+
+// ---- home ----
+
+export function HomePage({ ctx, recs, incoming, meetings, fairs, queue, notice }: { ctx: PageCtx; recs: RecommendationView[]; incoming: RequestView[]; meetings: MeetingView[]; fairs: FairView[]; queue: number; notice: string | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.homeTitle')}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <p class="lead">{ctx.t('matching.page.homeLead')}</p>
+      {isStaff(ctx) ? (
+        <section>
+          <h2>{ctx.t('matching.page.staffTasks')}</h2>
+          <ul>
+            <li>
+              <a href="/matching/review">{ctx.t('matching.page.reviewWaiting', { n: queue })}</a>
+            </li>
+            <li>
+              <a href="/matching/introduce">{ctx.t('matching.page.introduce')}</a>
+            </li>
+            <li>
+              <a href="/matching/fairs/new">{ctx.t('matching.page.newFair')}</a>
+            </li>
+          </ul>
+        </section>
+      ) : (
+        <>
+          <section>
+            <h2>{ctx.t('matching.page.recommendations')}</h2>
+            {recs.length ? <RecommendationList ctx={ctx} recs={recs} /> : <p>{ctx.t('matching.page.noRecommendations')}</p>}
+          </section>
+          <section>
+            <h2>{ctx.t('matching.page.incomingPending', { n: incoming.length })}</h2>
+            {incoming.length ? <RequestTable ctx={ctx} rows={incoming} /> : <p>{ctx.t('matching.page.none')}</p>}
+          </section>
+          <section>
+            <h2>{ctx.t('matching.page.upcoming')}</h2>
+            {meetings.length ? <MeetingTable ctx={ctx} rows={meetings} /> : <p>{ctx.t('matching.page.none')}</p>}
+          </section>
+        </>
+      )}
+      <section>
+        <h2>{ctx.t('matching.page.fairs')}</h2>
+        {fairs.length ? <FairTable ctx={ctx} rows={fairs} /> : <p>{ctx.t('matching.page.none')}</p>}
+      </section>
+    </>
+  );
+}
+
+// ---- marketplace ----
+
+export function MarketPage({ ctx, q, result, limit, offset }: { ctx: PageCtx; q: Record<string, string>; result: { total: number; items: CardView[] }; limit: number; offset: number }): VNode {
+  const base = new URLSearchParams(Object.entries(q).filter(([k, v]) => v && k !== 'offset'));
+  return (
+    <>
+      <h1>{ctx.t('matching.page.market')}</h1>
+      <SubNav ctx={ctx} />
+      <form method="get" action="/matching/market" class="filter-form matching-filters" role="search">
+        <TextField ctx={ctx} name="q" label={ctx.t('matching.field.q')} hint={ctx.t('matching.field.qHint')} value={q.q} />
+        <SelectField ctx={ctx} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.kind} />
+        <SelectField ctx={ctx} name="jsic" label={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.jsic} />
+        <TextField ctx={ctx} name="country" label={ctx.t('matching.field.country')} hint={ctx.t('matching.field.countryHint')} value={q.country} />
+        <SelectField ctx={ctx} name="language" label={ctx.t('matching.field.language')} options={(['ja', 'en', 'both'] as const).map((l) => [l, ctx.t(`matching.language.${l}`)])} empty={ctx.t('matching.page.any')} value={q.language} />
+        <SelectField ctx={ctx} name="region" label={ctx.t('matching.field.region')} options={regionOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.region} />
+        <button type="submit">{ctx.t('matching.page.search')}</button>
+      </form>
+      <p class="result-count" role="status">
+        {ctx.t('matching.page.found', { n: formatNumber(result.total, ctx.lang) })}
+      </p>
+      {result.items.map((c) => (
+        <CardSummary ctx={ctx} card={c} />
+      ))}
+      <Pager ctx={ctx} total={result.total} limit={limit} offset={offset} base={base} />
+      {ctx.user?.role === 'member' && (
+        <p>
+          <a href="/matching/cards/new">{ctx.t('matching.page.newCard')}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+// ---- cards ----
+
+export function CardPage({ ctx, card, own, form, reviewForm, notice }: { ctx: PageCtx; card: CardView; own: boolean; form?: FormState; reviewForm?: FormState; notice: string | null }): VNode {
+  const lang = ctx.lang;
+  return (
+    <>
+      <h1>{bi(card.title, lang)}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <dl class="meta">
+        <dt>{ctx.t('matching.field.kind')}</dt>
+        <dd>{ctx.t(`matching.kind.${card.kind}`)}</dd>
+        <dt>{ctx.t('matching.field.company')}</dt>
+        <dd>
+          {nameOf(card.company, lang)} ({card.company.country || '—'})
+        </dd>
+        <dt>{ctx.t('matching.field.language')}</dt>
+        <dd>{ctx.t(`matching.language.${card.language}`)}</dd>
+        <dt>{ctx.t('matching.field.jsic')}</dt>
+        <dd>{card.jsic.map((j) => ctx.t(`matching.jsic.${j}`)).join(', ') || '—'}</dd>
+        <dt>{ctx.t('matching.field.regions')}</dt>
+        <dd>{card.regions.map((r) => ctx.t(`matching.region.${r}`)).join(', ') || ctx.t('matching.region.global')}</dd>
+        <dt>{ctx.t('matching.field.tags')}</dt>
+        <dd>{card.tags.join(', ') || '—'}</dd>
+        <dt>{ctx.t('matching.field.status')}</dt>
+        <dd>
+          {ctx.t(`matching.status.${card.status}`)} · {ctx.t(`matching.review.${card.review}`)}
+          {card.expired ? ` · ${ctx.t('matching.page.expired')}` : ''}
+        </dd>
+        <dt>{ctx.t('matching.field.expiresOn')}</dt>
+        <dd>{date(ctx, card.expiresOn)}</dd>
+        {card.reviewNote && (
+          <>
+            <dt>{ctx.t('matching.field.reviewNote')}</dt>
+            <dd>{card.reviewNote}</dd>
+          </>
+        )}
+      </dl>
+      {card.title.ja && card.title.en && <p lang={lang === 'ja' ? 'en' : 'ja'}>{lang === 'ja' ? card.title.en : card.title.ja}</p>}
+      {card.body.ja && (
+        <section lang="ja">
+          <h2>{ctx.t('matching.field.bodyJa')}</h2>
+          <p class="prewrap">{card.body.ja}</p>
+        </section>
+      )}
+      {card.body.en && (
+        <section lang="en">
+          <h2>{ctx.t('matching.field.bodyEn')}</h2>
+          <p class="prewrap">{card.body.en}</p>
+        </section>
+      )}
+      {own && (
+        <section>
+          <h2>{ctx.t('matching.page.manageCard')}</h2>
+          <p>
+            <a href={`/matching/cards/${card.id}/edit`}>{ctx.t('matching.page.edit')}</a>
+          </p>
+          <div class="matching-actions">
+            {CARD_STATUSES.filter((s) => s !== card.status).map((s) => (
+              <ActionForm ctx={ctx} action={`/matching/cards/${card.id}/status`} fields={{ status: s }} label={ctx.t(`matching.page.setStatus.${s}`)} secondary />
+            ))}
+            {card.status !== 'closed' && <ActionForm ctx={ctx} action={`/matching/cards/${card.id}/renew`} label={ctx.t('matching.page.renew')} />}
+          </div>
+        </section>
+      )}
+      {isStaff(ctx) && (
+        <section>
+          <h2>{ctx.t('matching.page.review')}</h2>
+          <form method="post" action={`/matching/cards/${card.id}/review`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={reviewForm} />
+            <SelectField ctx={ctx} form={reviewForm} name="decision" label={ctx.t('matching.field.decision')} options={[['approved', ctx.t('matching.page.approve')], ['rejected', ctx.t('matching.page.reject')]]} />
+            <TextField ctx={ctx} form={reviewForm} name="note" label={ctx.t('matching.field.reviewNote')} multiline />
+            <button type="submit">{ctx.t('matching.page.saveReview')}</button>
+          </form>
+        </section>
+      )}
+      {!own && !isStaff(ctx) && card.public && (
+        <section>
+          <h2>{ctx.t('matching.page.requestMeeting')}</h2>
+          <form method="post" action={`/matching/cards/${card.id}/request`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={form} />
+            <TextField ctx={ctx} form={form} name="message" label={ctx.t('matching.field.message')} hint={ctx.t('matching.field.messageHint')} multiline required />
+            <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
+          </form>
+        </section>
+      )}
+    </>
+  );
+}
+
+export function CardFormPage({ ctx, form, action, title, staffCompany }: { ctx: PageCtx; form: FormState; action: string; title: string; staffCompany: boolean }): VNode {
+  const checked = (name: string) => (form.values[name] ?? '').split(',').filter(Boolean);
+  return (
+    <>
+      <h1>{title}</h1>
+      <SubNav ctx={ctx} />
+      <Errors ctx={ctx} form={form} />
+      <form method="post" action={action} class="stack matching-form">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        {staffCompany && <TextField ctx={ctx} form={form} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />}
+        <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} required />
+        <TextField ctx={ctx} form={form} name="titleJa" label={ctx.t('matching.field.titleJa')} />
+        <TextField ctx={ctx} form={form} name="titleEn" label={ctx.t('matching.field.titleEn')} hint={ctx.t('matching.field.titleHint')} />
+        <TextField ctx={ctx} form={form} name="bodyJa" label={ctx.t('matching.field.bodyJa')} multiline />
+        <TextField ctx={ctx} form={form} name="bodyEn" label={ctx.t('matching.field.bodyEn')} multiline />
+        <Checkboxes ctx={ctx} name="jsic" legend={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} checked={checked('jsic')} form={form.errors.length ? form : undefined} />
+        <Checkboxes ctx={ctx} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} form={form.errors.length ? form : undefined} />
+        <TextField ctx={ctx} form={form} name="tags" label={ctx.t('matching.field.tags')} hint={ctx.t('matching.field.tagsHint')} />
+        <p class="field-hint">{ctx.t('matching.page.reviewNotice')}</p>
+        <button type="submit">{ctx.t('matching.page.save')}</button>
+      </form>
+    </>
+  );
+}
+
+export function MinePage({ ctx, profile, cards, notice }: { ctx: PageCtx; profile: ProfileView | null; cards: CardView[]; notice: string | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.mine')}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <section>
+        <h2>{ctx.t('matching.page.profile')}</h2>
+        {profile ? (
+          <dl class="meta">
+            <dt>{ctx.t('matching.field.summaryJa')}</dt>
+            <dd class="prewrap">{profile.summary.ja ?? '—'}</dd>
+            <dt>{ctx.t('matching.field.summaryEn')}</dt>
+            <dd class="prewrap">{profile.summary.en ?? '—'}</dd>
+            <dt>{ctx.t('matching.field.languages')}</dt>
+            <dd>{profile.languages.map((l) => ctx.t(`matching.language.${l}`)).join(', ') || '—'}</dd>
+            <dt>{ctx.t('matching.field.regions')}</dt>
+            <dd>{profile.regions.map((r) => ctx.t(`matching.region.${r}`)).join(', ') || '—'}</dd>
+          </dl>
+        ) : (
+          <p>{ctx.t('matching.page.noProfile')}</p>
+        )}
+        <p>
+          <a href="/matching/profile">{ctx.t('matching.page.editProfile')}</a>
+        </p>
+      </section>
+      <section>
+        <h2>{ctx.t('matching.page.myCards')}</h2>
+        <p>
+          <a href="/matching/cards/new">{ctx.t('matching.page.newCard')}</a>
+        </p>
+        {cards.length ? (
+          <div class="table-scroll">
+            <table>
+              <caption>{ctx.t('matching.page.myCards')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{ctx.t('matching.field.title')}</th>
+                  <th scope="col">{ctx.t('matching.field.kind')}</th>
+                  <th scope="col">{ctx.t('matching.field.status')}</th>
+                  <th scope="col">{ctx.t('matching.field.review')}</th>
+                  <th scope="col">{ctx.t('matching.field.expiresOn')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cards.map((c) => (
+                  <tr>
+                    <td>
+                      <a href={`/matching/cards/${c.id}`}>{bi(c.title, ctx.lang)}</a>
+                    </td>
+                    <td>{ctx.t(`matching.kind.${c.kind}`)}</td>
+                    <td>{ctx.t(`matching.status.${c.status}`)}</td>
+                    <td>{ctx.t(`matching.review.${c.review}`)}</td>
+                    <td>
+                      {date(ctx, c.expiresOn)}
+                      {c.expired ? ` (${ctx.t('matching.page.expired')})` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>{ctx.t('matching.page.none')}</p>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function ProfilePage({ ctx, form }: { ctx: PageCtx; form: FormState }): VNode {
+  const checked = (name: string) => (form.values[name] ?? '').split(',').filter(Boolean);
+  return (
+    <>
+      <h1>{ctx.t('matching.page.editProfile')}</h1>
+      <SubNav ctx={ctx} />
+      <Errors ctx={ctx} form={form} />
+      <form method="post" action="/matching/profile" class="stack matching-form">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <TextField ctx={ctx} form={form} name="summaryJa" label={ctx.t('matching.field.summaryJa')} multiline />
+        <TextField ctx={ctx} form={form} name="summaryEn" label={ctx.t('matching.field.summaryEn')} multiline />
+        <Checkboxes ctx={ctx} name="languages" legend={ctx.t('matching.field.languages')} options={[['ja', ctx.t('matching.language.ja')], ['en', ctx.t('matching.language.en')]]} checked={checked('languages')} />
+        <Checkboxes ctx={ctx} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} />
+        <button type="submit">{ctx.t('matching.page.save')}</button>
+      </form>
+    </>
+  );
+}
+
+// ---- recommendations ----
+
+function RecommendationList({ ctx, recs }: { ctx: PageCtx; recs: RecommendationView[] }): VNode {
+  return (
+    <ol class="matching-recs">
+      {recs.map((r) => (
+        <li>
+          <CardSummary ctx={ctx} card={r.card} />
+          <p class="matching-why">
+            <strong>{ctx.t('matching.page.why')}</strong> {r.why}
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function RecommendationsPage({ ctx, recs }: { ctx: PageCtx; recs: RecommendationView[] }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.recommendations')}</h1>
+      <SubNav ctx={ctx} />
+      <p class="lead">{ctx.t('matching.page.recommendationsLead')}</p>
+      {recs.length ? <RecommendationList ctx={ctx} recs={recs} /> : <p>{ctx.t('matching.page.noRecommendations')}</p>}
+    </>
+  );
+}
+
+// ---- requests ----
+
+function RequestTable({ ctx, rows }: { ctx: PageCtx; rows: RequestView[] }): VNode {
+  return (
+    <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">{ctx.t('matching.page.requests')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('matching.field.id')}</th>
+            <th scope="col">{ctx.t('matching.field.from')}</th>
+            <th scope="col">{ctx.t('matching.field.to')}</th>
+            <th scope="col">{ctx.t('matching.field.about')}</th>
+            <th scope="col">{ctx.t('matching.field.status')}</th>
+            <th scope="col">{ctx.t('matching.field.expiresAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>
+                <a href={`/matching/requests/${r.id}`}>{r.id}</a>
+              </td>
+              <td>{nameOf(r.from, ctx.lang)}</td>
+              <td>{nameOf(r.to, ctx.lang)}</td>
+              <td>{r.card ? bi(r.card.title, ctx.lang) : r.fairId ? ctx.t('matching.channel.fair') : '—'}</td>
+              <td>{ctx.t(`matching.rstatus.${r.status}`)}</td>
+              <td>{dateTime(ctx, r.expiresAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function RequestsPage({ ctx, incoming, outgoing, all }: { ctx: PageCtx; incoming: RequestView[]; outgoing: RequestView[]; all: RequestView[] | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.requests')}</h1>
+      <SubNav ctx={ctx} />
+      {all ? (
+        <section>
+          <h2>{ctx.t('matching.page.allRequests')}</h2>
+          {all.length ? <RequestTable ctx={ctx} rows={all} /> : <p>{ctx.t('matching.page.none')}</p>}
+        </section>
+      ) : (
+        <>
+          <section>
+            <h2>{ctx.t('matching.page.incoming')}</h2>
+            {incoming.length ? <RequestTable ctx={ctx} rows={incoming} /> : <p>{ctx.t('matching.page.none')}</p>}
+          </section>
+          <section>
+            <h2>{ctx.t('matching.page.outgoing')}</h2>
+            {outgoing.length ? <RequestTable ctx={ctx} rows={outgoing} /> : <p>{ctx.t('matching.page.none')}</p>}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+export function RequestPage({ ctx, r, canAnswer, canCancel, form, notice }: { ctx: PageCtx; r: RequestView; canAnswer: boolean; canCancel: boolean; form?: FormState; notice: string | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.requestTitle', { id: r.id })}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <dl class="meta">
+        <dt>{ctx.t('matching.field.from')}</dt>
+        <dd>{nameOf(r.from, ctx.lang)}</dd>
+        <dt>{ctx.t('matching.field.to')}</dt>
+        <dd>{nameOf(r.to, ctx.lang)}</dd>
+        <dt>{ctx.t('matching.field.about')}</dt>
+        <dd>{r.card ? <a href={`/matching/cards/${r.card.id}`}>{bi(r.card.title, ctx.lang)}</a> : r.fairId ? <a href={`/matching/fairs/${r.fairId}`}>{ctx.t('matching.channel.fair')}</a> : '—'}</dd>
+        <dt>{ctx.t('matching.field.status')}</dt>
+        <dd>{ctx.t(`matching.rstatus.${r.status}`)}</dd>
+        <dt>{ctx.t('matching.field.expiresAt')}</dt>
+        <dd>{dateTime(ctx, r.expiresAt)}</dd>
+        <dt>{ctx.t('matching.field.message')}</dt>
+        <dd class="prewrap">{r.message}</dd>
+        {r.answerNote && (
+          <>
+            <dt>{ctx.t('matching.field.answerNote')}</dt>
+            <dd class="prewrap">{r.answerNote}</dd>
+          </>
+        )}
+        {r.meetingId && (
+          <>
+            <dt>{ctx.t('matching.field.meeting')}</dt>
+            <dd>
+              <a href={`/matching/meetings/${r.meetingId}`}>{ctx.t('matching.page.meetingTitle', { id: r.meetingId })}</a>
+            </dd>
+          </>
+        )}
+      </dl>
+      {canAnswer && (
+        <section>
+          <h2>{ctx.t('matching.page.answer')}</h2>
+          <form method="post" action={`/matching/requests/${r.id}/answer`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={form} />
+            <SelectField ctx={ctx} form={form} name="decision" label={ctx.t('matching.field.decision')} options={[['accept', ctx.t('matching.page.accept')], ['decline', ctx.t('matching.page.decline')]]} />
+            <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
+            <TextField ctx={ctx} form={form} name="note" label={ctx.t('matching.field.answerNote')} multiline />
+            <button type="submit">{ctx.t('matching.page.sendAnswer')}</button>
+          </form>
+        </section>
+      )}
+      {canCancel && <ActionForm ctx={ctx} action={`/matching/requests/${r.id}/cancel`} label={ctx.t('matching.page.withdraw')} secondary />}
+    </>
+  );
+}
+
+// ---- meetings ----
+
+export function MeetingTable({ ctx, rows, exportBase }: { ctx: PageCtx; rows: MeetingView[]; exportBase?: string }): VNode {
+  return (
+    <>
+      <div class="table-scroll">
+        <table>
+          <caption class="visually-hidden">{ctx.t('matching.page.meetings')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('matching.field.id')}</th>
+              <th scope="col">{ctx.t('matching.field.companies')}</th>
+              <th scope="col">{ctx.t('matching.field.channel')}</th>
+              <th scope="col">{ctx.t('matching.field.matchingKind')}</th>
+              <th scope="col">{ctx.t('matching.field.status')}</th>
+              <th scope="col">{ctx.t('matching.field.when')}</th>
+              <th scope="col">{ctx.t('matching.field.countsForPlan')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr>
+                <td>
+                  <a href={`/matching/meetings/${m.id}`}>{m.id}</a>
+                </td>
+                <td>
+                  {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)}
+                </td>
+                <td>{ctx.t(`matching.channel.${m.channel}`)}</td>
+                <td>{ctx.t(`matching.mkind.${m.kind}`)}</td>
+                <td>{ctx.t(`matching.mstatus.${m.status}`)}</td>
+                <td>{m.heldOn ? date(ctx, m.heldOn) : m.slot ? dateTime(ctx, m.slot.startsAt) : date(ctx, m.plannedOn) || '—'}</td>
+                <td>{m.countsForPlan ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {exportBase && <ExportLinks ctx={ctx} base={exportBase} />}
+    </>
+  );
+}
+
+export function MeetingsPage({ ctx, rows }: { ctx: PageCtx; rows: MeetingView[] }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.meetings')}</h1>
+      <SubNav ctx={ctx} />
+      {rows.length ? <MeetingTable ctx={ctx} rows={rows} exportBase="/matching/meetings/export" /> : <p>{ctx.t('matching.page.none')}</p>}
+    </>
+  );
+}
+
+export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: MeetingView; forms: { held?: FormState; rating?: FormState; outcome?: FormState }; notice: string | null }): VNode {
+  const staff = isStaff(ctx);
+  const mine = staff ? null : ctx.user?.companyId ? Number(ctx.user.companyId) : null;
+  const myRating = m.ratings.find((r) => r.companyId === mine);
+  const myFollowup = m.followups.find((f) => f.companyId === mine);
+  return (
+    <>
+      <h1>{ctx.t('matching.page.meetingTitle', { id: m.id })}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <dl class="meta">
+        <dt>{ctx.t('matching.field.companies')}</dt>
+        <dd>
+          {nameOf(m.companies[0], ctx.lang)} ({m.companies[0].country}) × {nameOf(m.companies[1], ctx.lang)} ({m.companies[1].country})
+        </dd>
+        <dt>{ctx.t('matching.field.channel')}</dt>
+        <dd>{ctx.t(`matching.channel.${m.channel}`)}</dd>
+        <dt>{ctx.t('matching.field.matchingKind')}</dt>
+        <dd>{ctx.t(`matching.mkind.${m.kind}`)}</dd>
+        <dt>{ctx.t('matching.field.status')}</dt>
+        <dd>{ctx.t(`matching.mstatus.${m.status}`)}</dd>
+        {m.card && (
+          <>
+            <dt>{ctx.t('matching.field.about')}</dt>
+            <dd>
+              <a href={`/matching/cards/${m.card.id}`}>{bi(m.card.title, ctx.lang)}</a>
+            </dd>
+          </>
+        )}
+        {m.slot && (
+          <>
+            <dt>{ctx.t('matching.field.slot')}</dt>
+            <dd>
+              {dateTime(ctx, m.slot.startsAt)}–{time(m.slot.endsAt)} · {ctx.t('matching.field.table')} {m.table?.name ?? '—'}
+            </dd>
+          </>
+        )}
+        {m.plannedOn && (
+          <>
+            <dt>{ctx.t('matching.field.plannedOn')}</dt>
+            <dd>{date(ctx, m.plannedOn)}</dd>
+          </>
+        )}
+        {m.heldOn && (
+          <>
+            <dt>{ctx.t('matching.field.heldOn')}</dt>
+            <dd>
+              {date(ctx, m.heldOn)} ({formatFiscalYear(m.heldFiscalYear!, ctx.lang)})
+            </dd>
+          </>
+        )}
+        <dt>{ctx.t('matching.field.countsForPlan')}</dt>
+        <dd>{m.countsForPlan ? ctx.t('matching.page.countsYes') : ctx.t('matching.page.countsNo')}</dd>
+      </dl>
+      {m.status === 'planned' && (
+        <section>
+          <h2>{ctx.t('matching.page.recordHeld')}</h2>
+          <form method="post" action={`/matching/meetings/${m.id}/held`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={forms.held} />
+            <input type="hidden" name="held" value="1" />
+            <TextField ctx={ctx} form={forms.held} name="heldOn" type="date" label={ctx.t('matching.field.heldOn')} />
+            <button type="submit">{ctx.t('matching.page.markHeld')}</button>
+          </form>
+          <div class="matching-actions">
+            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/held`} fields={{ held: '0' }} label={ctx.t('matching.page.markNotHeld')} secondary />
+            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/cancel`} label={ctx.t('matching.page.cancelMeeting')} secondary />
+          </div>
+        </section>
+      )}
+      {m.status === 'held' && (
+        <>
+          <section>
+            <h2>{ctx.t('matching.page.ratings')}</h2>
+            {m.ratings.length ? (
+              <ul>
+                {m.ratings.map((r) => (
+                  <li>
+                    {nameOf(m.companies.find((c) => c.id === r.companyId) ?? m.companies[0], ctx.lang)}: {ctx.t('matching.page.stars', { n: r.score })}
+                    {r.comment ? ` — ${r.comment}` : ''}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{ctx.t('matching.page.none')}</p>
+            )}
+            {!staff && (
+              <form method="post" action={`/matching/meetings/${m.id}/rating`} class="stack">
+                <input type="hidden" name="_csrf" value={ctx.csrf} />
+                <Errors ctx={ctx} form={forms.rating} />
+                <SelectField ctx={ctx} form={forms.rating} name="score" label={ctx.t('matching.field.score')} options={[5, 4, 3, 2, 1].map((n) => [String(n), ctx.t('matching.page.stars', { n })])} value={myRating ? String(myRating.score) : undefined} />
+                <TextField ctx={ctx} form={forms.rating} name="comment" label={ctx.t('matching.field.comment')} multiline value={myRating?.comment ?? undefined} />
+                <button type="submit">{ctx.t('matching.page.rate')}</button>
+              </form>
+            )}
+          </section>
+          <section>
+            <h2>{ctx.t('matching.page.outcomes')}</h2>
+            {m.followups.length ? (
+              <ul>
+                {m.followups.map((f) => (
+                  <li>
+                    {nameOf(m.companies.find((c) => c.id === f.companyId) ?? m.companies[0], ctx.lang)}: {f.outcome ? ctx.t(`matching.outcome.${f.outcome}`) : ctx.t('matching.page.followupDue', { date: date(ctx, f.dueOn) })}
+                    {f.note ? ` — ${f.note}` : ''}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{ctx.t('matching.page.none')}</p>
+            )}
+            {!staff && (
+              <form method="post" action={`/matching/meetings/${m.id}/outcome`} class="stack">
+                <input type="hidden" name="_csrf" value={ctx.csrf} />
+                <Errors ctx={ctx} form={forms.outcome} />
+                <SelectField ctx={ctx} form={forms.outcome} name="outcome" label={ctx.t('matching.field.outcome')} options={OUTCOMES.map((o) => [o, ctx.t(`matching.outcome.${o}`)])} value={myFollowup?.outcome ?? undefined} />
+                <TextField ctx={ctx} form={forms.outcome} name="note" label={ctx.t('matching.field.note')} multiline value={myFollowup?.note ?? undefined} />
+                <button type="submit">{ctx.t('matching.page.saveOutcome')}</button>
+              </form>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+// ---- staff: review and introductions ----
+
+export function ReviewPage({ ctx, cards, notice }: { ctx: PageCtx; cards: CardView[]; notice: string | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.review')}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      {cards.length ? (
+        cards.map((c) => (
+          <div class="matching-review-item">
+            <CardSummary ctx={ctx} card={c} />
+            <div class="matching-actions">
+              <ActionForm ctx={ctx} action={`/matching/cards/${c.id}/review`} fields={{ decision: 'approved', back: '/matching/review' }} label={ctx.t('matching.page.approve')} />
+              <a href={`/matching/cards/${c.id}#f-note`}>{ctx.t('matching.page.rejectWithNote')}</a>
+            </div>
+          </div>
+        ))
+      ) : (
+        <p>{ctx.t('matching.page.reviewEmpty')}</p>
+      )}
+    </>
+  );
+}
+
+export function IntroducePage({ ctx, form }: { ctx: PageCtx; form: FormState }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.introduce')}</h1>
+      <SubNav ctx={ctx} />
+      <p class="lead">{ctx.t('matching.page.introduceLead')}</p>
+      <Errors ctx={ctx} form={form} />
+      <form method="post" action="/matching/introductions" class="stack matching-form">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <TextField ctx={ctx} form={form} name="companyA" label={ctx.t('matching.field.companyA')} hint={ctx.t('matching.field.companyIdHint')} required />
+        <TextField ctx={ctx} form={form} name="companyB" label={ctx.t('matching.field.companyB')} hint={ctx.t('matching.field.companyIdHint')} required />
+        <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.matchingKind')} options={mkindOptions(ctx)} />
+        <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
+        <TextField ctx={ctx} form={form} name="note" label={ctx.t('matching.field.note')} multiline />
+        <SelectField ctx={ctx} form={form} name="arrangedByCity" label={ctx.t('matching.field.arrangedBy')} options={[['1', ctx.t('matching.channel.staff')], ['0', ctx.t('matching.channel.other')]]} />
+        <button type="submit">{ctx.t('matching.page.saveIntroduction')}</button>
+      </form>
+    </>
+  );
+}
+
+// ---- fairs ----
+
+function FairTable({ ctx, rows }: { ctx: PageCtx; rows: FairView[] }): VNode {
+  return (
+    <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">{ctx.t('matching.page.fairs')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('matching.field.fairName')}</th>
+            <th scope="col">{ctx.t('matching.field.dates')}</th>
+            <th scope="col">{ctx.t('matching.field.status')}</th>
+            <th scope="col">{ctx.t('matching.field.participants')}</th>
+            <th scope="col">{ctx.t('matching.field.meetingsPlaced')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((f) => (
+            <tr>
+              <td>
+                <a href={`/matching/fairs/${f.id}`}>{f.name[ctx.lang]}</a>
+              </td>
+              <td>
+                {date(ctx, f.startsOn)}
+                {f.endsOn !== f.startsOn ? ` – ${date(ctx, f.endsOn)}` : ''}
+              </td>
+              <td>{ctx.t(`matching.fstatus.${f.status}`)}</td>
+              <td>{f.counts.participants}</td>
+              <td>
+                {f.counts.placed} / {f.counts.meetings}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function FairsPage({ ctx, rows }: { ctx: PageCtx; rows: FairView[] }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.fairs')}</h1>
+      <SubNav ctx={ctx} />
+      {isStaff(ctx) && (
+        <p>
+          <a href="/matching/fairs/new">{ctx.t('matching.page.newFair')}</a>
+        </p>
+      )}
+      {rows.length ? <FairTable ctx={ctx} rows={rows} /> : <p>{ctx.t('matching.page.none')}</p>}
+    </>
+  );
+}
+
+export const SESSION_ROWS = 3;
+
+export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.newFair')}</h1>
+      <SubNav ctx={ctx} />
+      <Errors ctx={ctx} form={form} />
+      <form method="post" action="/matching/fairs" class="stack matching-form">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <TextField ctx={ctx} form={form} name="nameJa" label={ctx.t('matching.field.fairNameJa')} required />
+        <TextField ctx={ctx} form={form} name="nameEn" label={ctx.t('matching.field.fairNameEn')} required />
+        <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.matchingKind')} options={mkindOptions(ctx)} />
+        <TextField ctx={ctx} form={form} name="venueJa" label={ctx.t('matching.field.venueJa')} />
+        <TextField ctx={ctx} form={form} name="venueEn" label={ctx.t('matching.field.venueEn')} />
+        <TextField ctx={ctx} form={form} name="requestDeadline" type="datetime-local" label={ctx.t('matching.field.requestDeadline')} hint={ctx.t('matching.field.tokyoTime')} required />
+        <TextField ctx={ctx} form={form} name="maxMeetings" type="number" min={1} max={96} label={ctx.t('matching.field.maxMeetings')} />
+        {Array.from({ length: SESSION_ROWS }, (_, i) => (
+          <fieldset class="matching-session">
+            <legend>{ctx.t('matching.fair.sessionName', { n: i + 1 })}</legend>
+            <TextField ctx={ctx} form={form} name={`sessions.${i}.date`} type="date" label={ctx.t('matching.field.date')} required={i === 0} />
+            <TextField ctx={ctx} form={form} name={`sessions.${i}.start`} type="time" label={ctx.t('matching.field.start')} />
+            <TextField ctx={ctx} form={form} name={`sessions.${i}.end`} type="time" label={ctx.t('matching.field.end')} />
+            <TextField ctx={ctx} form={form} name={`sessions.${i}.slotMinutes`} type="number" min={5} max={240} label={ctx.t('matching.field.slotMinutes')} />
+            <TextField ctx={ctx} form={form} name={`sessions.${i}.breakMinutes`} type="number" min={0} max={120} label={ctx.t('matching.field.breakMinutes')} />
+          </fieldset>
+        ))}
+        <TextField ctx={ctx} form={form} name="tables" label={ctx.t('matching.field.tables')} hint={ctx.t('matching.field.tablesHint')} multiline required />
+        <SelectField ctx={ctx} form={form} name="status" label={ctx.t('matching.field.status')} options={(['draft', 'open'] as const).map((s) => [s, ctx.t(`matching.fstatus.${s}`)])} />
+        <button type="submit">{ctx.t('matching.page.createFair')}</button>
+      </form>
+    </>
+  );
+}
+
+export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: { ctx: PageCtx; fair: FairView; unavailable: number[]; forms: { request?: FormState; participant?: FormState; rules?: FormState; status?: FormState }; notice: string | null; myCompany: number | null }): VNode {
+  const staff = isStaff(ctx);
+  const others = fair.participants.filter((p) => p.company.id !== myCompany);
+  return (
+    <>
+      <h1>{fair.name[ctx.lang]}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <dl class="meta">
+        <dt>{ctx.t('matching.field.matchingKind')}</dt>
+        <dd>{ctx.t(`matching.mkind.${fair.kind}`)}</dd>
+        <dt>{ctx.t('matching.field.dates')}</dt>
+        <dd>
+          {date(ctx, fair.startsOn)}
+          {fair.endsOn !== fair.startsOn ? ` – ${date(ctx, fair.endsOn)}` : ''}
+        </dd>
+        <dt>{ctx.t('matching.field.venue')}</dt>
+        <dd>{bi(fair.venue, ctx.lang) || '—'}</dd>
+        <dt>{ctx.t('matching.field.status')}</dt>
+        <dd>{ctx.t(`matching.fstatus.${fair.status}`)}</dd>
+        <dt>{ctx.t('matching.field.requestDeadline')}</dt>
+        <dd>
+          {dateTime(ctx, fair.requestDeadline)} {fair.requestsOpen ? '' : `(${ctx.t('matching.page.requestsClosed')})`}
+        </dd>
+        <dt>{ctx.t('matching.field.maxMeetings')}</dt>
+        <dd>{fair.maxMeetings ?? '—'}</dd>
+        <dt>{ctx.t('matching.field.tables')}</dt>
+        <dd>{fair.tables.length}</dd>
+        <dt>{ctx.t('matching.field.meetingsPlaced')}</dt>
+        <dd>
+          {fair.counts.placed} / {fair.counts.meetings}
+        </dd>
+      </dl>
+      <p class="matching-actions">
+        {myCompany !== null && (
+          <>
+            <a href={`/matching/fairs/${fair.id}/agenda`}>{ctx.t('matching.page.agenda')}</a>
+            <a href={`/api/v1/matching/fairs/${fair.id}/agenda.ics`}>{ctx.t('matching.page.ics')}</a>
+          </>
+        )}
+        {staff && (
+          <>
+            <a href={`/matching/fairs/${fair.id}/schedule`}>{ctx.t('matching.page.schedule')}</a>
+            <a href={`/matching/fairs/${fair.id}/report`}>{ctx.t('matching.page.fairReport')}</a>
+          </>
+        )}
+      </p>
+      <section>
+        <h2>{ctx.t('matching.page.slots')}</h2>
+        {fair.sessions.map((s) => (
+          <p>
+            <strong>{s.name[ctx.lang]}</strong> ({date(ctx, s.date)}): {s.slots.map((x) => `${time(x.startsAt)}–${time(x.endsAt)}`).join(', ')}
+          </p>
+        ))}
+      </section>
+      {myCompany !== null && (
+        <>
+          <section>
+            <h2>{ctx.t('matching.page.availability')}</h2>
+            <form method="post" action={`/matching/fairs/${fair.id}/availability`} class="stack">
+              <input type="hidden" name="_csrf" value={ctx.csrf} />
+              <Checkboxes
+                ctx={ctx}
+                name="unavailable"
+                legend={ctx.t('matching.page.unavailableLegend')}
+                options={fair.sessions.flatMap((s) => s.slots.map((x) => [String(x.id), `${date(ctx, s.date)} ${time(x.startsAt)}–${time(x.endsAt)}`] as [string, string]))}
+                checked={unavailable.map(String)}
+              />
+              <button type="submit">{ctx.t('matching.page.save')}</button>
+            </form>
+          </section>
+          {fair.requestsOpen && (
+            <section>
+              <h2>{ctx.t('matching.page.requestMeeting')}</h2>
+              <form method="post" action={`/matching/fairs/${fair.id}/requests`} class="stack">
+                <input type="hidden" name="_csrf" value={ctx.csrf} />
+                <Errors ctx={ctx} form={forms.request} />
+                <SelectField ctx={ctx} form={forms.request} name="toCompanyId" label={ctx.t('matching.field.to')} options={others.map((p) => [String(p.company.id), `${nameOf(p.company, ctx.lang)} (${p.group})`])} required />
+                <TextField ctx={ctx} form={forms.request} name="message" label={ctx.t('matching.field.message')} multiline required />
+                <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
+              </form>
+            </section>
+          )}
+        </>
+      )}
+      <section>
+        <h2>{ctx.t('matching.field.participants')}</h2>
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{ctx.t('matching.field.participants')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('matching.field.company')}</th>
+                <th scope="col">{ctx.t('matching.field.country')}</th>
+                <th scope="col">{ctx.t('matching.field.group')}</th>
+                {staff && <th scope="col">{ctx.t('matching.page.agenda')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {fair.participants.map((p) => (
+                <tr>
+                  <td>{nameOf(p.company, ctx.lang)}</td>
+                  <td>{p.company.country}</td>
+                  <td>{p.group}</td>
+                  {staff && (
+                    <td>
+                      <a href={`/matching/fairs/${fair.id}/agenda?companyId=${p.company.id}`}>{ctx.t('matching.page.agenda')}</a>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>{fair.rules.length ? ctx.t('matching.page.rulesAre', { rules: fair.rules.map((r) => `${r.a} ↔ ${r.b}`).join(', ') }) : ctx.t('matching.page.noRules')}</p>
+      </section>
+      {staff && (
+        <section>
+          <h2>{ctx.t('matching.page.manageFair')}</h2>
+          <form method="post" action={`/matching/fairs/${fair.id}/participants`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={forms.participant} />
+            <TextField ctx={ctx} form={forms.participant} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />
+            <TextField ctx={ctx} form={forms.participant} name="group" label={ctx.t('matching.field.group')} hint={ctx.t('matching.field.groupHint')} />
+            <button type="submit">{ctx.t('matching.page.addParticipant')}</button>
+          </form>
+          <form method="post" action={`/matching/fairs/${fair.id}/rules`} class="stack">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Errors ctx={ctx} form={forms.rules} />
+            <TextField ctx={ctx} form={forms.rules} name="rules" label={ctx.t('matching.field.rules')} hint={ctx.t('matching.field.rulesHint')} multiline value={fair.rules.map((r) => `${r.a}, ${r.b}`).join('\n')} />
+            <button type="submit">{ctx.t('matching.page.saveRules')}</button>
+          </form>
+          <div class="matching-actions">
+            {(['draft', 'open', 'closed'] as const)
+              .filter((s) => s !== fair.status)
+              .map((s) => (
+                <ActionForm ctx={ctx} action={`/matching/fairs/${fair.id}/status`} fields={{ status: s }} label={ctx.t(`matching.page.fairStatus.${s}`)} secondary />
+              ))}
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+export function UnplacedList({ ctx, rows, fair }: { ctx: PageCtx; rows: Array<UnplacedView & { why: string }>; fair?: FairView }): VNode {
+  return (
+    <ul class="matching-unplaced">
+      {rows.map((u) => (
+        <li>
+          <a href={`/matching/meetings/${u.meeting.id}`}>{ctx.t('matching.page.meetingTitle', { id: u.meeting.id })}</a>: {nameOf(u.meeting.companies[0], ctx.lang)} × {nameOf(u.meeting.companies[1], ctx.lang)} — {u.why}
+          {fair && <MoveForm ctx={ctx} fair={fair} meetingId={u.meeting.id} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function MoveForm({ ctx, fair, meetingId, form }: { ctx: PageCtx; fair: FairView; meetingId: number; form?: FormState }): VNode {
+  const slots = fair.sessions.flatMap((s) => s.slots.map((x) => [String(x.id), `${date(ctx, s.date)} ${time(x.startsAt)}`] as [string, string]));
+  return (
+    <form method="post" action={`/matching/meetings/${meetingId}/place`} class="matching-move">
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <label for={`move-slot-${meetingId}`}>{ctx.t('matching.field.slot')}</label>
+      <select id={`move-slot-${meetingId}`} name="slotId">
+        {slots.map(([v, l]) => (
+          <option value={v} selected={form?.values.slotId === v}>
+            {l}
+          </option>
+        ))}
+      </select>
+      <label for={`move-table-${meetingId}`}>{ctx.t('matching.field.table')}</label>
+      <select id={`move-table-${meetingId}`} name="tableId">
+        {fair.tables.map((t) => (
+          <option value={String(t.id)} selected={form?.values.tableId === String(t.id)}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="small-button">
+        {ctx.t('matching.page.move')}
+      </button>
+    </form>
+  );
+}
+
+export function SchedulePage({ ctx, fair, meetings, unplaced, result, clash, notice, now }: { ctx: PageCtx; fair: FairView; meetings: MeetingView[]; unplaced: Array<UnplacedView & { why: string }>; result: Pick<ScheduleView, 'placed' | 'gaps' | 'changed'> & { unplaced: number } | null; clash: { meetingId: number; messages: string[] } | null; notice: string | null; now: number }): VNode {
+  const bySlot = new Map<number, MeetingView[]>();
+  for (const m of meetings) if (m.slot) bySlot.set(m.slot.id, [...(bySlot.get(m.slot.id) ?? []), m]);
+  return (
+    <>
+      <h1>{ctx.t('matching.page.scheduleTitle', { fair: fair.name[ctx.lang] })}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      {clash && (
+        <div class="error-summary" role="alert" tabIndex={-1}>
+          <h2>{ctx.t('matching.page.clashTitle', { id: clash.meetingId })}</h2>
+          <ul>
+            {clash.messages.map((m) => (
+              <li>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {result && <p role="status">{ctx.t('matching.page.scheduleResult', { placed: result.placed, unplaced: result.unplaced, gaps: result.gaps, changed: result.changed })}</p>}
+      <form method="post" action={`/matching/fairs/${fair.id}/schedule`} class="inline-form">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <button type="submit">{ctx.t('matching.page.runScheduler')}</button>
+      </form>
+      <p class="field-hint">{ctx.t('matching.page.schedulerHint')}</p>
+      <ExportLinks ctx={ctx} base={`/matching/fairs/${fair.id}/schedule/export`} />
+      <section>
+        <h2>{ctx.t('matching.page.unplaced', { n: unplaced.length })}</h2>
+        {unplaced.length ? <UnplacedList ctx={ctx} rows={unplaced} fair={fair} /> : <p>{ctx.t('matching.page.none')}</p>}
+      </section>
+      {fair.sessions.flatMap((s) =>
+        s.slots.map((slot) => {
+          const rows = (bySlot.get(slot.id) ?? []).sort((x, y) => (x.table?.name ?? '').localeCompare(y.table?.name ?? '', undefined, { numeric: true }));
+          return (
+            <section class="matching-slot">
+              <h2>
+                {date(ctx, s.date)} {time(slot.startsAt)}–{time(slot.endsAt)} ({rows.length}/{fair.tables.length})
+              </h2>
+              {rows.length ? (
+                <div class="table-scroll">
+                  <table>
+                    <caption class="visually-hidden">
+                      {date(ctx, s.date)} {time(slot.startsAt)}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{ctx.t('matching.field.table')}</th>
+                        <th scope="col">{ctx.t('matching.field.companies')}</th>
+                        <th scope="col">{ctx.t('matching.field.locked')}</th>
+                        <th scope="col">{ctx.t('matching.page.actions')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((m) => (
+                        <tr>
+                          <td>{m.table?.name}</td>
+                          <td>
+                            <a href={`/matching/meetings/${m.id}`}>{m.id}</a> {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)} · {ctx.t(`matching.mstatus.${m.status}`)}
+                          </td>
+                          <td>{m.locked ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
+                          <td>
+                            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/lock`} fields={{ locked: m.locked ? '0' : '1' }} label={m.locked ? ctx.t('matching.page.unlock') : ctx.t('matching.page.lock')} secondary />
+                            <MoveForm ctx={ctx} fair={fair} meetingId={m.id} />
+                            {m.status === 'planned' && Date.parse(slot.startsAt) <= now && (
+                              <>
+                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '1' }} label={ctx.t('matching.page.bothCame')} />
+                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '0' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[0], ctx.lang) })} secondary />
+                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '0', b: '1' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[1], ctx.lang) })} secondary />
+                              </>
+                            )}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : (
+                <p>{ctx.t('matching.page.none')}</p>
+              )}
+            </section>
+          );
+        }),
+      )}
+    </>
+  );
+}
+
+export function AgendaPage({ ctx, agenda, print, unplaced }: { ctx: PageCtx; agenda: AgendaView; print: boolean; unplaced: Array<UnplacedView & { why: string }> }): VNode {
+  const me = agenda.company.id;
+  const q = isStaff(ctx) ? `?companyId=${me}` : '';
+  return (
+    <>
+      <h1>{ctx.t('matching.page.agendaTitle', { fair: agenda.fair.name[ctx.lang], company: nameOf(agenda.company, ctx.lang) })}</h1>
+      {!print && <SubNav ctx={ctx} />}
+      {!print && (
+        <p class="matching-actions">
+          <a href={`/matching/fairs/${agenda.fair.id}/agenda/print${q}`}>{ctx.t('matching.page.printable')}</a>
+          <a href={`/api/v1/matching/fairs/${agenda.fair.id}/agenda.ics${q}`}>{ctx.t('matching.page.ics')}</a>
+        </p>
+      )}
+      <p>
+        {bi(agenda.fair.venue, ctx.lang)} · {date(ctx, agenda.fair.startsOn)}
+      </p>
+      {agenda.meetings.length ? (
+        <table class="matching-agenda">
+          <caption>{ctx.t('matching.page.agenda')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('matching.field.when')}</th>
+              <th scope="col">{ctx.t('matching.field.table')}</th>
+              <th scope="col">{ctx.t('matching.field.with')}</th>
+              <th scope="col">{ctx.t('matching.field.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {agenda.meetings.map((m) => {
+              const other = m.companies[0].id === me ? m.companies[1] : m.companies[0];
+              return (
+                <tr>
+                  <td>
+                    {date(ctx, m.slot!.startsAt)} {time(m.slot!.startsAt)}–{time(m.slot!.endsAt)}
+                  </td>
+                  <td>{m.table?.name}</td>
+                  <td>
+                    {nameOf(other, ctx.lang)} ({other.country})
+                  </td>
+                  <td>{ctx.t(`matching.mstatus.${m.status}`)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p>{ctx.t('matching.page.agendaEmpty')}</p>
+      )}
+      {unplaced.length > 0 && (
+        <section>
+          <h2>{ctx.t('matching.page.unplaced', { n: unplaced.length })}</h2>
+          <UnplacedList ctx={ctx} rows={unplaced} />
+        </section>
+      )}
+    </>
+  );
+}
+
+// ---- reports ----
+
+function Bars({ ctx, caption, rows }: { ctx: PageCtx; caption: string; rows: Array<[string, number]> }): VNode {
+  const max = Math.max(1, ...rows.map((r) => r[1]));
+  const h = 22;
+  return (
+    <figure class="chart matching-bars">
+      <svg role="img" aria-label={caption} viewBox={`0 0 400 ${rows.length * h + 4}`} width="100%" height={rows.length * h + 4}>
+        {rows.map(([label, n], i) => (
+          <g>
+            <rect x="180" y={i * h + 4} width={(n / max) * 200} height={h - 8} class="matching-bar" />
+            <text x="176" y={i * h + h / 2 + 4} text-anchor="end" class="matching-bar-label">
+              {label}
+            </text>
+            <text x={184 + (n / max) * 200} y={i * h + h / 2 + 4} class="matching-bar-value">
+              {n}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <figcaption>{caption}</figcaption>
+      <table>
+        <caption class="visually-hidden">{caption}</caption>
+        <tbody>
+          {rows.map(([label, n]) => (
+            <tr>
+              <th scope="row">{label}</th>
+              <td>{formatNumber(n, ctx.lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+export function reportRows(ctx: PageCtx, r: OutcomeReport): Array<[string, string, number | string]> {
+  const out: Array<[string, string, number | string]> = [];
+  const sec = (k: string) => ctx.t(`matching.report.${k}`);
+  out.push([sec('totals'), ctx.t('matching.report.meetings'), r.meetings], [sec('totals'), ctx.t('matching.report.held'), r.held], [sec('totals'), ctx.t('matching.report.notHeld'), r.notHeld], [sec('totals'), ctx.t('matching.report.cancelled'), r.cancelled]);
+  out.push([sec('totals'), ctx.t('matching.report.attendanceRate'), r.attendanceRate === null ? '—' : `${Math.round(r.attendanceRate * 1000) / 10}%`], [sec('totals'), ctx.t('matching.report.countsForPlan'), r.countsForPlan]);
+  for (const k of MATCHING_KINDS) out.push([sec('byKind'), ctx.t(`matching.mkind.${k}`), r.byKind[k] ?? 0]);
+  for (const c of r.byCountry) out.push([sec('byCountry'), c.country, c.meetings]);
+  out.push([sec('satisfaction'), ctx.t('matching.report.ratings'), r.satisfaction.ratings], [sec('satisfaction'), ctx.t('matching.report.average'), r.satisfaction.average ?? '—']);
+  r.satisfaction.distribution.forEach((n, i) => out.push([sec('satisfaction'), ctx.t('matching.page.stars', { n: i + 1 }), n]));
+  for (const o of OUTCOMES) out.push([sec('outcomes'), ctx.t(`matching.outcome.${o}`), r.outcomes.byOutcome[o] ?? 0]);
+  out.push([sec('outcomes'), ctx.t('matching.report.awaiting'), r.outcomes.awaiting]);
+  return out;
+}
+
+export function ReportPage({ ctx, title, report, exportBase, extra }: { ctx: PageCtx; title: string; report: OutcomeReport; exportBase: string; extra?: Array<[string, number]> }): VNode {
+  const rows = reportRows(ctx, report);
+  const sections = [...new Set(rows.map((r) => r[0]))];
+  return (
+    <>
+      <h1>{title}</h1>
+      <SubNav ctx={ctx} />
+      {extra && (
+        <dl class="meta">
+          {extra.map(([k, v]) => (
+            <>
+              <dt>{k}</dt>
+              <dd>{formatNumber(v, ctx.lang)}</dd>
+            </>
+          ))}
+        </dl>
+      )}
+      <Bars ctx={ctx} caption={ctx.t('matching.report.byKind')} rows={MATCHING_KINDS.map((k) => [ctx.t(`matching.mkind.${k}`), report.byKind[k] ?? 0])} />
+      {sections.map((s) => (
+        <section>
+          <h2>{s}</h2>
+          <table>
+            <caption class="visually-hidden">{s}</caption>
+            <tbody>
+              {rows
+                .filter((r) => r[0] === s)
+                .map((r) => (
+                  <tr>
+                    <th scope="row">{r[1]}</th>
+                    <td>{typeof r[2] === 'number' ? formatNumber(r[2], ctx.lang) : r[2]}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+      <ExportLinks ctx={ctx} base={exportBase} />
+    </>
+  );
+}
+
+export function SettingsPage({ ctx, form, notice }: { ctx: PageCtx; form: FormState; notice: string | null }): VNode {
+  return (
+    <>
+      <h1>{ctx.t('matching.page.settings')}</h1>
+      <SubNav ctx={ctx} />
+      <Notice text={notice} />
+      <Errors ctx={ctx} form={form} />
+      <form method="post" action="/matching/settings" class="stack">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <TextField ctx={ctx} form={form} name="requestExpiryDays" type="number" min={1} max={90} label={ctx.t('matching.field.requestExpiryDays')} />
+        <TextField ctx={ctx} form={form} name="followUpMonths" type="number" min={1} max={24} label={ctx.t('matching.field.followUpMonths')} />
+        <TextField ctx={ctx} form={form} name="cardLifetimeDays" type="number" min={7} max={730} label={ctx.t('matching.field.cardLifetimeDays')} />
+        <button type="submit">{ctx.t('matching.page.save')}</button>
+      </form>
+    </>
+  );
+}
+
+export const settingsForm = (s: MatchingSettings): FormState => ({ values: { requestExpiryDays: String(s.requestExpiryDays), followUpMonths: String(s.followUpMonths), cardLifetimeDays: String(s.cardLifetimeDays) }, errors: [] });
