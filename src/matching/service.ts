@@ -231,14 +231,16 @@ export function isForeignLocal(a: Pick<Company, 'country' | 'registeredInTokyo' 
   return (a.country !== 'JP' && b.registeredInTokyo) || (b.country !== 'JP' && a.registeredInTokyo);
 }
 
-/** The card index text: bigrams of every text, plus both wordings of each concept found (so "payment" finds 決済). */
+const TERM_BY_ID = new Map(TERMS.map((t) => [t.id, t]));
+
+/** The card index text: bigrams of every text, plus every wording of each concept found (so "payment" finds 決済). */
 function searchDoc(r: Pick<CardRow, 'title_ja' | 'title_en' | 'body_ja' | 'body_en' | 'tags_json'>): string {
   const text = [r.title_ja, r.title_en, r.body_ja, r.body_en, ...parseList(r.tags_json)].filter(Boolean).join(' \n ');
   const tokens = bigrams(text);
   for (const key of analyze(text).keys()) {
     if (!key.startsWith('c:')) continue;
-    const id = key.slice(2);
-    tokens.push(...bigrams(`${conceptLabel(id, 'ja')} ${conceptLabel(id, 'en')}`));
+    const term = TERM_BY_ID.get(key.slice(2));
+    if (term) tokens.push(...bigrams([...term.ja, ...term.en].join(' ')));
   }
   return indexText(tokens);
 }
