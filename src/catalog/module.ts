@@ -10,6 +10,8 @@ import { catalogService } from './index.js';
 import { ensureIndex } from './search-port.js';
 import { registerHarvest } from './harvest/module.js';
 import { dcatRoutes } from './dcat/routes.js';
+import { previewRoutes } from './preview/routes.js';
+import { standardsRoutes } from './standards/routes.js';
 
 async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // An index built by another tokenizer is rebuilt before the first search.
@@ -20,6 +22,8 @@ async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await catalogPages(app, ctx, svc);
   await registerHarvest(app, ctx);
   await dcatRoutes(app, ctx, svc);
+  await previewRoutes(app, ctx, svc);
+  await standardsRoutes(app, ctx, svc);
 }
 
 export const catalogModule: KabutoModule = {

@@ -4,6 +4,10 @@ import { Csrf, type PageCtx } from '../../core/http/render.js';
 import { downloadPath } from '../dictize.js';
 import type { ActivityRow, FullDataset, OrgRow } from '../store.js';
 import { formatBytes, groupName, licenceName, orgName, StateBadges } from './components.js';
+import { DcatLinks } from '../dcat/links.js';
+import { PreviewLink } from '../preview/link.js';
+import { StandardSection } from '../standards/routes.js';
+import type { DatasetStandardResults } from '../standards/service.js';
 
 export interface DatasetPageProps {
   ctx: PageCtx;
@@ -14,6 +18,8 @@ export interface DatasetPageProps {
   /** Who did what is shown to the organization's editors only (actors are people). */
   showActors: boolean;
   notice?: string;
+  /** The standard model the dataset declares and its files' checks (none declared: null). */
+  standard?: DatasetStandardResults | null;
 }
 
 function Paragraphs({ text }: { text: string }): VNode {
@@ -53,7 +59,7 @@ function time(iso: string | null, lang: Lang): VNode | string {
   return iso ? <time dateTime={iso}>{formatDateTime(iso, lang)}</time> : '';
 }
 
-export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors, notice }: DatasetPageProps): VNode {
+export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors, notice, standard }: DatasetPageProps): VNode {
   const { t, lang } = ctx;
   const r = f.row;
   const base = `/dataset/${encodeURIComponent(r.name)}`;
@@ -110,6 +116,7 @@ export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors,
                       </a>
                     )}
                     {res.size !== null && <span class="muted small"> {formatBytes(res.size, lang)}</span>}
+                    <PreviewLink ctx={ctx} datasetName={r.name} res={res} name={name} />
                     {canEdit && (
                       <>
                         {' '}
@@ -125,6 +132,8 @@ export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors,
           </ul>
         )}
       </section>
+
+      <StandardSection ctx={ctx} results={standard ?? null} />
 
       <section aria-labelledby="metadata-heading">
         <h2 id="metadata-heading">{t('catalog.dataset.metadata')}</h2>
@@ -209,6 +218,7 @@ export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors,
         <p class="small">
           <a href={`/api/3/action/package_show?id=${encodeURIComponent(r.id)}`}>{t('catalog.dataset.api')}</a>
         </p>
+        <DcatLinks ctx={ctx} id={r.id} />
       </section>
 
       <section aria-labelledby="activity-heading">

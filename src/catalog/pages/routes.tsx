@@ -13,6 +13,7 @@ import { search, searchFailure, type SearchParams } from '../search-port.js';
 import { formProblems } from './components.js';
 import { emptyFilters, FACET_FIELDS, SearchView, SORTS, type FacetField, type FacetItem, type SearchState, type SortKey } from './search.js';
 import { DatasetPage, OrganizationsPage, OrgIntro } from './dataset.js';
+import { datasetStandardResults } from '../standards/service.js';
 import { DatasetForm, datasetField, emptyDatasetForm, ResourceForm, resourceField, type DatasetFormValues, type ResourceFormValues } from './forms.js';
 
 const EDITORS = ['admin', 'staff', 'publisher'] as const;
@@ -209,10 +210,10 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
     if (!f) return reply;
     const c = caller(req);
     const canEdit = svc.canEditOrg(c, f.row.owner_org) && !!req.user;
-    const [activities, oldNames] = await Promise.all([svc.activities(f.row.id, 20), svc.oldNames(f.row.id)]);
+    const [activities, oldNames, standard] = await Promise.all([svc.activities(f.row.id, 20), svc.oldNames(f.row.id), datasetStandardResults(svc, f)]);
     const notice = req.query.saved === '1' ? req.t('catalog.dataset.saved') : undefined;
     return page(req, reply, f.row.title || f.row.name, (pc) => (
-      <DatasetPage ctx={pc} f={f} activities={activities} oldNames={oldNames.map((o) => o.old_name)} canEdit={canEdit} showActors={canEdit} notice={notice} />
+      <DatasetPage ctx={pc} f={f} activities={activities} oldNames={oldNames.map((o) => o.old_name)} canEdit={canEdit} showActors={canEdit} notice={notice} standard={standard} />
     ));
   });
 
