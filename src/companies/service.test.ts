@@ -108,6 +108,15 @@ for (const dialect of DIALECTS) {
       const c = await svc.create(actor, { nameEn: 'ABC Co., Ltd.', country: 'US' });
       assert.deepEqual(c.nearDuplicates.map((x) => x.id).sort(), [a.company.id, b.company.id].sort());
       assert.deepEqual((await svc.nearDuplicates({ nameEn: 'abc inc.' })).length, 3);
+      // Exact name matches come first, then the rest by relevance, across pages.
+      const longer = (await svc.create(actor, { nameEn: 'ABC Mart Holdings', country: 'JP' })).company;
+      const all = await svc.search({ text: 'ABC' });
+      assert.equal(all.total, 4);
+      assert.deepEqual(all.items.slice(0, 3).map((x) => x.id).sort(), [a.company.id, b.company.id, c.company.id].sort());
+      assert.equal(all.items[3]!.id, longer.id);
+      const second = await svc.search({ text: 'ABC', limit: 2, offset: 2 });
+      assert.deepEqual(second.items.map((x) => x.id), all.items.slice(2).map((x) => x.id));
+      assert.equal((await svc.search({ text: 'ABC', country: 'JP' })).total, 3, 'with a filter too');
     });
 
     it('finds companies by a two-character Japanese part, an English part, kana and number', async () => {

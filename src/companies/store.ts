@@ -30,13 +30,26 @@ export const companiesStore = {
   /** Live companies (not merged away) whose Japanese or English name key is one of keys. */
   async nearDuplicates(db: DbOrTrx, keys: string[], excludeId?: number): Promise<CompanyRow[]> {
     if (!keys.length) return [];
-    let q = db
+    const ids = (await companiesStore.idsByNameKeys(db, keys, 200)).filter((id) => id !== excludeId).slice(0, 20);
+    return ids.length ? ((await db.selectFrom('companies').selectAll().where('id', 'in', ids as never[]).orderBy('id').execute()) as CompanyRow[]) : [];
+  },
+
+  /**
+   * Ids of live companies with one of the name keys, lowest first. Two lookups joined by UNION so
+   * each uses its own index (with OR and an ORDER BY, SQLite walks a whole other index instead).
+   */
+  async idsByNameKeys(db: DbOrTrx, keys: string[], limit: number): Promise<number[]> {
+    const rows = await db
       .selectFrom('companies')
-      .selectAll()
-      .where((eb) => eb.or([eb('name_key_ja', 'in', keys), eb('name_key_en', 'in', keys)]))
-      .where('merged_into', 'is', null);
-    if (excludeId !== undefined) q = q.where('id', '!=', excludeId);
-    return (await q.orderBy('id').limit(20).execute()) as CompanyRow[];
+      .select('id')
+      .where('name_key_ja', 'in', keys)
+      .where('merged_into', 'is', null)
+      .union(db.selectFrom('companies').select('id').where('name_key_en', 'in', keys).where('merged_into', 'is', null))
+      .execute();
+    return rows
+      .map((r) => Number(r.id))
+      .sort((a, b) => a - b)
+      .slice(0, limit);
   },
 
   insert: (db: DbOrTrx, row: Insertable<CompaniesTable>) => db.insertInto('companies').values(row).returningAll().executeTakeFirstOrThrow() as Promise<CompanyRow>,
@@ -69,6 +82,8 @@ export const companiesStore = {
   /** One page of live companies matching the filters, and the total. */
   async search(db: DbOrTrx, dialect: Dialect, f: SearchFilters): Promise<{ total: number; rows: CompanyRow[] }> {
     const text = !!f.phrases?.length;
+    const onlyText = text && !f.corporateNumber && !f.corporateNumberPrefix && !f.jsicMajor && !f.jsicDivision && !f.country && f.registeredInTokyo === undefined;
+    if (onlyText) return companiesStore.searchText(db, dialect, f.phrases!, f.exactKey ?? null, f.limit, f.offset);
     const join = text ? (dialect === 'sqlite' ? sql`join company_search on company_search.rowid = c.id` : sql`join company_search on company_search.company_id = c.id`) : sql``;
     const conds = [sql`c.merged_into is null`];
     if (text) conds.push(matchPredicate(dialect, 'company_search', 'doc', f.phrases!));
@@ -90,6 +105,41 @@ export const companiesStore = {
     order.push(sql`c.sort_key`, sql`c.id`);
     const rows = await sql<CompanyRow>`select c.* from companies c ${join} where ${where} order by ${sql.join(order, sql`, `)} limit ${f.limit} offset ${f.offset}`.execute(db);
     return { total, rows: rows.rows };
+  },
+
+  /**
+   * A name search without other filters, answered from the index alone: a merged-away company has
+   * no search entry, so the count needs no join (joining every match to companies costs ten times
+   * the search on a broad query). Order: exact name-key matches first, then relevance (FTS5 rank,
+   * ts_rank); only the page's rows are read from companies.
+   */
+  async searchText(db: DbOrTrx, dialect: Dialect, phrases: string[][], exactKey: string | null, limit: number, offset: number): Promise<{ total: number; rows: CompanyRow[] }> {
+    const lite = dialect === 'sqlite';
+    const match = matchPredicate(dialect, 'company_search', 'doc', phrases);
+    const idCol = lite ? sql.ref('rowid') : sql.ref('company_id');
+    const count = await sql<{ n: number }>`select count(*) as n from company_search where ${match}`.execute(db);
+    const total = Number(count.rows[0]?.n ?? 0);
+    if (total === 0 || offset >= total) return { total, rows: [] };
+    let exact: number[] = [];
+    if (exactKey) {
+      const ids = await companiesStore.idsByNameKeys(db, [exactKey], 50);
+      if (ids.length) {
+        const hit = await sql<{ id: number }>`select ${idCol} as id from company_search where ${match} and ${idCol} in (${sql.join(ids)})`.execute(db);
+        const inIndex = new Set(hit.rows.map((r) => Number(r.id)));
+        exact = ids.filter((id) => inIndex.has(id));
+      }
+    }
+    const page: number[] = exact.slice(offset, offset + limit);
+    if (page.length < limit) {
+      const skip = Math.max(0, offset - exact.length);
+      const not = exact.length ? sql` and ${idCol} not in (${sql.join(exact)})` : sql``;
+      const rank = lite ? sql`rank` : sql`ts_rank(doc, to_tsquery('simple', ${tsQuery(phrases)})) desc`;
+      const ranked = await sql<{ id: number }>`select ${idCol} as id from company_search where ${match}${not} order by ${rank}, ${idCol} limit ${limit - page.length} offset ${skip}`.execute(db);
+      page.push(...ranked.rows.map((r) => Number(r.id)));
+    }
+    const rows = page.length ? ((await db.selectFrom('companies').selectAll().where('id', 'in', page).execute()) as CompanyRow[]) : [];
+    const byId = new Map<number, CompanyRow>(rows.map((r) => [Number(r.id), r]));
+    return { total, rows: page.map((id) => byId.get(id)).filter((r): r is CompanyRow => !!r) };
   },
 
   /** The naive scan the benchmark compares against: LIKE '%…%' over names and kana. */
