@@ -745,7 +745,7 @@ export const matchingMessages = defineMessages(
     'matching.field.participants': 'Participants',
     'matching.field.plannedOn': 'Planned date',
     'matching.field.q': 'Keywords',
-    'matching.field.qHint': 'Search in Japanese or English (e.g. 決済 or payment)',
+    'matching.field.qHint': 'Search in Japanese or English: a search for "payment" also finds Japanese cards about payments',
     'matching.field.region': 'Region',
     'matching.field.regions': 'Regions',
     'matching.field.requestDeadline': 'Request deadline',
