@@ -5,6 +5,7 @@ import { catalogTokenizerBench } from './catalog-tokenizer.js';
 import { companiesBench } from './companies.js';
 import { catalogShowBench } from './catalog-show.js';
 import { attractionBoardBench } from './attraction-board.js';
+import { matchingBench } from './matching.js';
 
 /** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
-export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench, attractionBoardBench];
+export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench, attractionBoardBench, matchingBench];
