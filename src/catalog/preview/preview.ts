@@ -180,7 +180,7 @@ function cellText(v: unknown): string {
 
 /** The first rows of the first sheet of an XLSX, read as a stream. */
 async function previewXlsx(path: string, opts: Required<PreviewOptions>): Promise<TablePreview> {
-    // Styles are read so dates come out as dates (a date cell is a number with a date format).
+  // Styles are read so dates come out as dates (a date cell is a number with a date format).
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
   const records: string[][] = [];
   let more = false;
