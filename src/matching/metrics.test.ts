@@ -91,7 +91,7 @@ for (const dialect of DIALECTS) {
       const req = ok(await api(t, fm).post('/requests', { cardId: card.id, message: 'We make payment terminals.' }), 201);
       const answered = ok(await api(t, tm).post(`/requests/${req.id}/answer`, { decision: 'accept' }));
       await held(answered.meetingId, '2020-06-05', fm);
-      assert.equal(await actual(2020), before2020 + 1);
+      assert.equal(await actual(2020), before2020! + 1);
       // The registry learns the "foreign" firm is Japanese after all: the introduction no longer counts.
       await companiesService(t.app.kabuto).update(systemActor('test'), foreign, { country: 'JP' });
       assert.equal(await actual(2020), before2020);
