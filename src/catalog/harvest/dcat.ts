@@ -148,6 +148,11 @@ function formatOf(g: Graph, d: string): { format: string; mimetype: string | nul
     else if (f.termType === 'NamedNode') format = /media-types\//.test(f.value) ? (/media-types\/[^/]+\/(.+)$/.exec(f.value)?.[1] ?? '') : lastSegment(f.value);
     else format = label(g, f) ?? '';
   }
+  // A format given as a media type (dct:IMT with rdf:value "application/pdf") names the mimetype too.
+  if (/^[a-z]+\/[\w.+-]+$/i.test(format)) {
+    mimetype ??= format;
+    format = '';
+  }
   if (!format && mimetype) format = mimetype.split('/').pop()!.replace(/^vnd\.|^x-/, '');
   // ISO/EU file-type IRIs and media types name formats in their own spelling: CSV, not csv or text/csv.
   const known: Record<string, string> = { csv: 'CSV', json: 'JSON', xml: 'XML', pdf: 'PDF', html: 'HTML', zip: 'ZIP', xlsx: 'XLSX', xls: 'XLS', 'text/csv': 'CSV', 'ld+json': 'JSON-LD', turtle: 'Turtle', 'rdf+xml': 'RDF', geojson: 'GeoJSON', 'geo+json': 'GeoJSON', kml: 'KML', 'vnd.ms-excel': 'XLS' };
