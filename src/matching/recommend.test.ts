@@ -49,6 +49,17 @@ describe('recommendations', () => {
     assert.equal(recs.find((r) => r.cardId === 3)?.reason.mutual, false);
   });
 
+  it('gives the same list with its shortcuts as when it scores every candidate', () => {
+    const market = syntheticMarketplace({ pairs: 60, noise: 2000, seed: 13 });
+    const index = new RecommenderIndex(market.cards);
+    for (const [a, b] of market.planted) {
+      for (const reader of [a, b]) {
+        const q = { companyId: reader.companyId, country: reader.country, tokyo: reader.tokyo, own: index.cardsOfCompany(reader.companyId), limit: 10 };
+        assert.deepEqual(index.recommend(q), index.recommend({ ...q, exhaustive: true }));
+      }
+    }
+  });
+
   it('finds planted bilingual reciprocal pairs among noise: recall@10 ≥ 0.8, well above a same-industry baseline', (t) => {
     const market = syntheticMarketplace({ pairs: 200, noise: 3000, seed: 5 });
     const index = new RecommenderIndex(market.cards);

@@ -180,7 +180,7 @@ export class RecommenderIndex {
    * The best cards for the reader, given its own open cards (public or not). `blocked` holds card ids
    * the reader has already met or asked about; `limit` how many to return.
    */
-  recommend(q: { companyId: number; country: string; tokyo: boolean; own: CardDoc[]; blocked?: ReadonlySet<number>; limit?: number }): Recommendation[] {
+  recommend(q: { companyId: number; country: string; tokyo: boolean; own: CardDoc[]; blocked?: ReadonlySet<number>; limit?: number; /** Score every candidate (no shortcuts): the tests compare the two. */ exhaustive?: boolean }): Recommendation[] {
     const limit = q.limit ?? 10;
     if (!q.own.length || !this.cards.length) return [];
     const readerRegions = regionsOfCompany(q.country, q.tokyo);
@@ -212,50 +212,71 @@ export class RecommenderIndex {
         }
       }
     }
-    for (const o of own) for (const j of o.card.jsic) for (const i of this.byIndustry.get(j) ?? []) touch(i);
+    const textCandidates = candidates.length;
 
     const reachB = own.map((o) => o.card.regions);
-    const scored: Array<{ i: number; score: number; via: number; second: number }> = [];
-    const bestByCompany = new Map<number, Array<{ i: number; score: number; via: number }>>();
-    for (const i of candidates) {
+    /** The pair score of card i against the reader's card k, and the best over the reader's cards. */
+    const pairScore = (i: number, k: number, reachA: number): number => {
       const c = this.cards[i]!;
-      if (c.companyId === q.companyId || q.blocked?.has(c.id)) continue;
-      const theirRegions = this.regionsOf[i]!;
-      const reachA = covers(c.regions, readerRegions) ? 1 : 0;
-      let best = 0;
-      let via = -1;
-      for (let k = 0; k < K; k++) {
-        const o = own[k]!.card;
-        const fit = complement(o.kind, c.kind);
-        if (fit === 0) continue;
-        const text = Math.min(1, dots[i * K + k]!);
-        const ind = o.jsic.some((j) => c.jsic.includes(j)) ? 1 : 0;
-        const sideA = fit * (W_TEXT * text + W_IND * ind + W_REACH * reachA);
-        const sideB = fit * (W_TEXT * text + W_IND * ind + W_REACH * (covers(reachB[k]!, theirRegions) ? 1 : 0));
-        const pair = sideA + sideB > 0 ? (2 * sideA * sideB) / (sideA + sideB) : 0;
-        if (pair > best) {
-          best = pair;
-          via = k;
+      const o = own[k]!.card;
+      const fit = complement(o.kind, c.kind);
+      if (fit === 0) return 0;
+      const text = Math.min(1, dots[i * K + k]!);
+      const ind = o.jsic.some((j) => c.jsic.includes(j)) ? 1 : 0;
+      const sideA = fit * (W_TEXT * text + W_IND * ind + W_REACH * reachA);
+      const sideB = fit * (W_TEXT * text + W_IND * ind + W_REACH * (covers(reachB[k]!, this.regionsOf[i]!) ? 1 : 0));
+      return sideA + sideB > 0 ? (2 * sideA * sideB) / (sideA + sideB) : 0;
+    };
+    const scored: Array<{ i: number; score: number; via: number }> = [];
+    const scoreAll = (from: number) => {
+      for (let n = from; n < candidates.length; n++) {
+        const i = candidates[n]!;
+        const c = this.cards[i]!;
+        if (c.companyId === q.companyId || q.blocked?.has(c.id)) continue;
+        const reachA = covers(c.regions, readerRegions) ? 1 : 0;
+        let best = 0;
+        let via = -1;
+        for (let k = 0; k < K; k++) {
+          const pair = pairScore(i, k, reachA);
+          if (pair > best) {
+            best = pair;
+            via = k;
+          }
         }
+        if (via >= 0 && best > 0) scored.push({ i, score: best, via });
       }
-      if (via < 0 || best <= 0) continue;
-      scored.push({ i, score: best, via, second: 0 });
-      const list = bestByCompany.get(c.companyId) ?? [];
-      list.push({ i, score: best, via });
-      bestByCompany.set(c.companyId, list);
+    };
+    scoreAll(0);
+    // A card sharing no feature scores at most fit·(W_IND + W_REACH), plus the mutual bonus. When enough
+    // cards that share text already score above that, cards of the same industry alone cannot make the
+    // list: skip them (exact, and most of the work on a large marketplace).
+    const industryOnlyMax = W_IND + W_REACH + MUTUAL_BONUS;
+    if (q.exhaustive || scored.filter((s) => s.score >= industryOnlyMax).length < limit) {
+      for (const o of own) for (const j of o.card.jsic) for (const i of this.byIndustry.get(j) ?? []) touch(i);
+      scoreAll(textCandidates);
     }
-    // B wants what A offers too: another of B's cards answers another of A's cards.
+    scored.sort((x, y) => y.score - x.score || this.cards[y.i]!.id - this.cards[x.i]!.id);
+    // B wants what A offers too: another of B's cards answers another of A's cards. Only cards within the
+    // bonus of the list's last place can change places, so only those are looked at.
+    const cutoff = q.exhaustive ? -1 : (scored[limit - 1]?.score ?? 0) - MUTUAL_BONUS;
+    const final: Array<{ i: number; via: number; total: number; mutual: boolean }> = [];
     for (const s of scored) {
-      const others = bestByCompany.get(this.cards[s.i]!.companyId)!;
-      const other = others.find((o) => o.i !== s.i && o.via !== s.via && o.score >= 0.2);
-      if (other) s.second = other.score;
+      if (s.score < cutoff) break;
+      const c = this.cards[s.i]!;
+      let second = 0;
+      for (const j of this.byCompany.get(c.companyId) ?? []) {
+        if (j === s.i || q.blocked?.has(this.cards[j]!.id)) continue;
+        const reachA = covers(this.cards[j]!.regions, readerRegions) ? 1 : 0;
+        for (let k = 0; k < K; k++) if (k !== s.via) second = Math.max(second, pairScore(j, k, reachA));
+      }
+      const mutual = second >= 0.2;
+      final.push({ i: s.i, via: s.via, total: s.score + (mutual ? MUTUAL_BONUS * Math.min(1, second * 2) : 0), mutual });
     }
-    const final = scored.map((s) => ({ ...s, total: s.score + (s.second ? MUTUAL_BONUS * Math.min(1, s.second * 2) : 0) }));
     final.sort((x, y) => y.total - x.total || this.cards[y.i]!.id - this.cards[x.i]!.id);
     return final.slice(0, limit).map((s) => {
       const c = this.cards[s.i]!;
       const o = own[s.via]!;
-      return { cardId: c.id, companyId: c.companyId, score: Math.round(s.total * 1000) / 1000, reason: this.reason(o.card, o.vec, s.i, s.second > 0) };
+      return { cardId: c.id, companyId: c.companyId, score: Math.round(s.total * 1000) / 1000, reason: this.reason(o.card, o.vec, s.i, s.mutual) };
     });
   }
 
