@@ -11,7 +11,18 @@ import { HarvestScheduler, harvestInterval } from './scheduler.js';
 export async function registerHarvest(app: FastifyInstance, ctx: AppContext): Promise<void> {
   registerMessages('catalog.harvest', harvestMessages);
   const svc = new HarvestSources({ db: ctx.db, clock: ctx.clock });
-  await harvestApi(app, ctx, svc);
+  // The catalog's scope keeps JSON bodies raw for the CKAN API; our own API takes parsed JSON.
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(body as string));
+      } catch {
+        done(Object.assign(new Error('The body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+    });
+    await harvestApi(scope, ctx, svc);
+  });
   await harvestPages(app, ctx, svc);
   const scheduler = new HarvestScheduler(ctx, harvestInterval() * 1000);
   app.addHook('onReady', async () => scheduler.start());
