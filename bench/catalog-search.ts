@@ -6,7 +6,8 @@
  * Goals: p50 within 2× of the floor in every band; p50 under 50 ms at 1M datasets up to 50k hits.
  * The first search of a process loads the facet arrays: reported apart as the cold figure.
  * At smoke size a 300-document catalog is built on the spot. CATALOG_BENCH_SIZES=40k,1m and
- * CATALOG_BENCH_REPS=3 (timed rounds per query) and CATALOG_BENCH_QUERIES=200 narrow a full run.
+ * CATALOG_BENCH_REPS=3 (timed rounds per query) and CATALOG_BENCH_QUERIES=200,
+ * CATALOG_BENCH_DIALECTS=sqlite,postgres narrow a full run.
  */
 import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -198,8 +199,9 @@ export const catalogSearchBench: Benchmark = {
       return;
     }
     const sizes = (process.env.CATALOG_BENCH_SIZES ?? '40k,1m').split(',');
+    const only = process.env.CATALOG_BENCH_DIALECTS?.split(',');
     for (const size of sizes) {
-      for (const d of dialects) {
+      for (const d of dialects.filter((x) => !only || only.includes(x))) {
         const t = await openTarget(d, size);
         try {
           const n = Number((await t.handle.db.selectFrom('catalog_search_docs').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
