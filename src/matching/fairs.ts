@@ -611,9 +611,15 @@ export class FairService {
   // ---------------------------------------------------------------------------------------------
   // Agenda
 
+  /** The company whose agenda is asked for: a member's own (another company's is, for it, not there). */
+  private agendaCompany(v: Viewer, companyId: number | undefined): number {
+    if (!v.staff && companyId !== undefined && companyId !== v.companyId) throw notFound('participant');
+    return actingCompany(v, companyId);
+  }
+
   async agenda(v: Viewer, fairId: number, companyId?: number): Promise<AgendaView> {
     const fair = await this.fairFor(v, fairId);
-    const company = actingCompany(v, companyId);
+    const company = this.agendaCompany(v, companyId);
     if (!(await store.participant(this.db, fairId, company))) throw notFound('participant');
     const all = (await store.fairMeetings(this.db, fairId)).filter((m) => m.company_a === company || m.company_b === company);
     const placed = all.filter((m) => m.status !== 'cancelled' && m.slot_id !== null).sort((x, y) => (x.starts_at ?? '').localeCompare(y.starts_at ?? '') || x.id - y.id);
@@ -626,7 +632,7 @@ export class FairService {
   /** The agenda as iCalendar: one event per meeting, cancelled ones kept as CANCELLED with their last time. */
   async agendaIcs(v: Viewer, fairId: number, companyId: number | undefined, lang: 'ja' | 'en'): Promise<{ filename: string; body: string }> {
     const fair = await this.fairFor(v, fairId);
-    const company = actingCompany(v, companyId);
+    const company = this.agendaCompany(v, companyId);
     if (!(await store.participant(this.db, fairId, company))) throw notFound('participant');
     const rows = (await store.fairMeetings(this.db, fairId)).filter((m) => (m.company_a === company || m.company_b === company) && m.starts_at !== null);
     const views = new Map((await this.matching.meetingViews(rows, v)).map((m) => [m.id, m]));

@@ -804,7 +804,10 @@ export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): 
 
 export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: { ctx: PageCtx; fair: FairView; unavailable: number[]; forms: { request?: FormState; participant?: FormState; rules?: FormState; status?: FormState }; notice: string | null; myCompany: number | null }): VNode {
   const staff = isStaff(ctx);
-  const others = fair.participants.filter((p) => p.company.id !== myCompany);
+  // Only participants the fair's rules let this company meet are offered.
+  const myGroup = fair.participants.find((p) => p.company.id === myCompany)?.group;
+  const mayMeet = (g: string) => !fair.rules.length || fair.rules.some((r) => (r.a === myGroup && r.b === g) || (r.b === myGroup && r.a === g));
+  const others = fair.participants.filter((p) => p.company.id !== myCompany && mayMeet(p.group));
   return (
     <>
       <h1>{fair.name[ctx.lang]}</h1>
