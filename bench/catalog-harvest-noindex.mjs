@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./catalog-harvest-noindex-hooks.mjs', import.meta.url);
