@@ -178,13 +178,12 @@ export async function importCompanies(ctx: ImportContext, text: string, actor: A
     // Names like an existing company's (a different number, or none): written, with a warning.
     const keys = [...new Set(plans.filter((p) => p.kind === 'create').flatMap((p) => [p.columns.name_key_ja, p.columns.name_key_en]).filter((k): k is string => !!k))];
     if (keys.length) {
-      const near = await store.nearDuplicates(ctx.db, keys);
-      const byKey = new Map<string, CompanyRow>();
-      for (const r of near) for (const k of [r.name_key_ja, r.name_key_en]) if (k && !byKey.has(k)) byKey.set(k, r);
+      const byKey = await store.firstByNameKeys(ctx.db, keys);
       for (const p of plans) {
         if (p.kind !== 'create') continue;
+        const field = p.columns.name_key_ja && byKey.has(p.columns.name_key_ja) ? 'name' : 'name_en';
         const hit = byKey.get(p.columns.name_key_ja ?? '') ?? byKey.get(p.columns.name_key_en ?? '');
-        if (hit) report.warnings.push({ row: p.line, field: p.columns.name_key_ja && byKey.has(p.columns.name_key_ja) ? 'name' : 'name_en', reason: `name is like company ${hit.id} (${hit.name_ja ?? hit.name_en}); check for a duplicate` });
+        if (hit) report.warnings.push({ row: p.line, field, reason: `name is like company ${hit.id} (${hit.name}); check for a duplicate` });
       }
     }
 

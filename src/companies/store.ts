@@ -35,6 +35,32 @@ export const companiesStore = {
   },
 
   /**
+   * For each name key some company has, the lowest such live company (the import's warnings). The
+   * keys are grouped on their indexes alone (no row reads); only the winners are read, to skip
+   * merged-away ones and to name them.
+   */
+  async firstByNameKeys(db: DbOrTrx, keys: string[]): Promise<Map<string, { id: number; name: string }>> {
+    const out = new Map<string, { id: number; name: string }>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const part = keys.slice(i, i + 500);
+      const firsts = await sql<{ k: string; id: number }>`
+        select name_key_ja as k, min(id) as id from companies where name_key_ja in (${sql.join(part)}) group by name_key_ja
+        union all
+        select name_key_en as k, min(id) as id from companies where name_key_en in (${sql.join(part)}) group by name_key_en`.execute(db);
+      if (!firsts.rows.length) continue;
+      const ids = [...new Set(firsts.rows.map((r) => Number(r.id)))];
+      const named = await db.selectFrom('companies').select(['id', 'name_ja', 'name_en', 'merged_into']).where('id', 'in', ids as never[]).execute();
+      const live = new Map(named.filter((r) => r.merged_into === null).map((r) => [Number(r.id), r.name_ja ?? r.name_en ?? '']));
+      for (const r of firsts.rows) {
+        const name = live.get(Number(r.id));
+        const prev = out.get(r.k);
+        if (name !== undefined && (!prev || Number(r.id) < prev.id)) out.set(r.k, { id: Number(r.id), name });
+      }
+    }
+    return out;
+  },
+
+  /**
    * Ids of live companies with one of the name keys, lowest first. Two lookups joined by UNION so
    * each uses its own index (with OR and an ORDER BY, SQLite walks a whole other index instead).
    */

@@ -36,9 +36,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('companies_name_key_ja_idx').on('companies').column('name_key_ja').execute();
   await db.schema.createIndex('companies_name_key_en_idx').on('companies').column('name_key_en').execute();
   await db.schema.createIndex('companies_sort_idx').on('companies').columns(['sort_key', 'id']).execute();
-  await db.schema.createIndex('companies_merged_into_idx').on('companies').column('merged_into').execute();
-  await db.schema.createIndex('companies_jsic_idx').on('companies').columns(['jsic_major', 'jsic_division']).execute();
-  await db.schema.createIndex('companies_country_idx').on('companies').column('country').execute();
+  // Only merged-away rows: a full index of mostly NULLs tempts SQLite (no statistics) to answer
+  // every "merged_into is null" by walking it, instead of the selective index beside it.
+  await db.schema.createIndex('companies_merged_into_idx').on('companies').column('merged_into').where(sql.ref('merged_into'), 'is not', null).execute();
+  // Filtered lists page in listing order straight from these.
+  await db.schema.createIndex('companies_jsic_idx').on('companies').columns(['jsic_major', 'sort_key', 'id']).execute();
+  await db.schema.createIndex('companies_country_idx').on('companies').columns(['country', 'sort_key', 'id']).execute();
 
   await withId(db, db.schema.createTable('company_contacts'))
     .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id').onDelete('cascade'))
