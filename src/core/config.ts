@@ -37,6 +37,8 @@ export interface Config {
   supportRetentionDays: number;
   /** Minutes between retention purges run by the server (SUPPORT_PURGE_INTERVAL_MINUTES); 0: only `kabuto support purge`. */
   supportPurgeIntervalMinutes: number;
+  /** Minutes between the matching module's periodic work (MATCHING_JOBS_INTERVAL_MINUTES): expiring requests, follow-up reminders; 0 turns it off. */
+  matchingJobsIntervalMinutes: number;
   /** Largest support attachment in bytes (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
   /**
@@ -244,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrl(env, port),
     supportRetentionDays: int(env, 'SUPPORT_RETENTION_DAYS', 365, 1, 36500),
     supportPurgeIntervalMinutes: int(env, 'SUPPORT_PURGE_INTERVAL_MINUTES', 60, 0, 10080),
+    matchingJobsIntervalMinutes: int(env, 'MATCHING_JOBS_INTERVAL_MINUTES', 10, 0, 10080),
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     attachmentKey: attachmentKey(env),
   };
@@ -284,6 +287,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: 'http://kabuto.test',
     supportRetentionDays: 365,
     supportPurgeIntervalMinutes: 0,
+    matchingJobsIntervalMinutes: 0,
     attachmentMaxBytes: 1024 * 1024,
     attachmentKey: '5a'.repeat(32),
     ...overrides,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DIALECTS, skipFor, testApp, type TestApp } from '../../test/helpers.js';
 import { systemActor } from '../core/audit.js';
 import { companiesService } from '../companies/index.js';
-import { jobsInterval } from './jobs.js';
+import { loadConfig, ConfigError } from '../core/config.js';
 import { api, caller, company, ok, publicCard, type Caller } from './testing.js';
 
 const DAY = 86_400_000;
@@ -94,9 +94,10 @@ for (const dialect of DIALECTS) {
 
 describe('matching periodic work', () => {
   it('reads its interval from MATCHING_JOBS_INTERVAL_MINUTES and refuses a bad value by name', () => {
-    assert.equal(jobsInterval({}), 10);
-    assert.equal(jobsInterval({ MATCHING_JOBS_INTERVAL_MINUTES: '0' }), 0);
-    assert.equal(jobsInterval({ MATCHING_JOBS_INTERVAL_MINUTES: '30' }), 30);
-    assert.throws(() => jobsInterval({ MATCHING_JOBS_INTERVAL_MINUTES: 'often' }), /MATCHING_JOBS_INTERVAL_MINUTES/);
+    const env = { DATABASE_URL: 'sqlite::memory:' };
+    assert.equal(loadConfig(env).matchingJobsIntervalMinutes, 10);
+    assert.equal(loadConfig({ ...env, MATCHING_JOBS_INTERVAL_MINUTES: '0' }).matchingJobsIntervalMinutes, 0);
+    assert.equal(loadConfig({ ...env, MATCHING_JOBS_INTERVAL_MINUTES: '30' }).matchingJobsIntervalMinutes, 30);
+    assert.throws(() => loadConfig({ ...env, MATCHING_JOBS_INTERVAL_MINUTES: 'often' }), (err: unknown) => err instanceof ConfigError && err.variable === 'MATCHING_JOBS_INTERVAL_MINUTES');
   });
 });

@@ -4,21 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { matchingService } from './index.js';
 
-/** Minutes between runs of the periodic work (MATCHING_JOBS_INTERVAL_MINUTES; 0 turns it off). */
-export function jobsInterval(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.MATCHING_JOBS_INTERVAL_MINUTES;
-  if (raw === undefined || raw === '') return 10;
-  if (!/^\d{1,4}$/.test(raw)) throw new Error(`MATCHING_JOBS_INTERVAL_MINUTES: must be a whole number of minutes (0 turns the work off), got ${JSON.stringify(raw)}`);
-  return Number(raw);
-}
-
 /**
  * The periodic work: expire unanswered requests and send due follow-up reminders. Only a listening
  * server runs it (tests inject requests and never listen), and only one process at a time: each run
  * takes a lease in the database (a row with an owner and an expiry), not a lock tied to a connection.
  */
 export function startJobs(app: FastifyInstance, ctx: AppContext): void {
-  const minutes = jobsInterval();
+  // MATCHING_JOBS_INTERVAL_MINUTES, read and validated with the rest of the configuration at start-up.
+  const minutes = ctx.config.matchingJobsIntervalMinutes;
   if (!minutes) return;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let timer: NodeJS.Timeout | null = null;
