@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Db, DbOrTrx } from './db/index.js';
 import type { Clock } from './clock.js';
 
@@ -15,8 +15,20 @@ export async function bumpVersion(db: DbOrTrx, clock: Clock, scope: string): Pro
     .execute();
 }
 
-/** All versions as one string, e.g. "attraction:3|plan:12". One indexed read of a tiny table. */
+const compiled = new WeakMap<Db, CompiledQuery<{ scope: string; version: number }>>();
+
+/**
+ * All versions as one string, e.g. "attraction:3|plan:12". One indexed read of a tiny table on every
+ * cached read, so the query is compiled once per database and only executed after that.
+ */
 export async function versionKey(db: Db): Promise<string> {
-  const rows = await db.selectFrom('data_versions').select(['scope', 'version']).orderBy('scope').execute();
-  return rows.map((r) => `${r.scope}:${r.version}`).join('|');
+  let q = compiled.get(db);
+  if (!q) {
+    q = db.selectFrom('data_versions').select(['scope', 'version']).orderBy('scope').compile();
+    compiled.set(db, q);
+  }
+  const { rows } = await db.executeQuery(q);
+  let key = '';
+  for (const r of rows) key += (key ? '|' : '') + r.scope + ':' + r.version;
+  return key;
 }
