@@ -1,5 +1,5 @@
 import { sql, type CompiledQuery } from 'kysely';
-import type { Db, DbOrTrx } from './db/index.js';
+import { rawVersionReader, type Db, type DbOrTrx } from './db/index.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -18,16 +18,24 @@ export async function bumpVersion(db: DbOrTrx, clock: Clock, scope: string): Pro
 const compiled = new WeakMap<Db, CompiledQuery<{ scope: string; version: number }>>();
 
 /**
- * All versions as one string, e.g. "attraction:3|plan:12". One indexed read of a tiny table on every
- * cached read, so the query is compiled once per database and only executed after that.
+ * All versions as one string, e.g. "attraction:3|plan:12". It is read on every cached read, so on
+ * SQLite it comes from a statement prepared once on the raw handle (fast, but it can see a write
+ * transaction still open on the shared connection); `consistent: true` reads through Kysely, after
+ * any open transaction has ended. A cache stores a value under a fast key only if the consistent
+ * key, read after computing the value, is the same.
  */
-export async function versionKey(db: Db): Promise<string> {
-  let q = compiled.get(db);
-  if (!q) {
-    q = db.selectFrom('data_versions').select(['scope', 'version']).orderBy('scope').compile();
-    compiled.set(db, q);
+export async function versionKey(db: Db, opts: { consistent?: boolean } = {}): Promise<string> {
+  const raw = opts.consistent ? undefined : rawVersionReader(db);
+  let rows: { scope: string; version: number }[];
+  if (raw) rows = raw();
+  else {
+    let q = compiled.get(db);
+    if (!q) {
+      q = db.selectFrom('data_versions').select(['scope', 'version']).orderBy('scope').compile();
+      compiled.set(db, q);
+    }
+    rows = (await db.executeQuery(q)).rows;
   }
-  const { rows } = await db.executeQuery(q);
   let key = '';
   for (const r of rows) key += (key ? '|' : '') + r.scope + ':' + r.version;
   return key;

@@ -230,12 +230,15 @@ export class PlanService {
 
   /** The whole plan, computed or from the cache. Null when no plan has been imported. */
   async view(): Promise<PlanView | null> {
-    const key = `${await versionKey(this.db)}#${fiscalYearOf(this.clock.now())}`;
+    const fy = fiscalYearOf(this.clock.now());
+    const key = `${await versionKey(this.db)}#${fy}`;
     if (this.cache?.key === key) return this.cache.view;
     if (this.pending?.key === key) return this.pending.promise;
     const promise = this.compute(key).then(
-      (view) => {
-        if (view) this.cache = { key, view, json: new Map() };
+      async (view) => {
+        // Cache only what is known to match the key: the fast key may have seen a write still open.
+        const confirmed = `${await versionKey(this.db, { consistent: true })}#${fy}` === key;
+        if (view && confirmed) this.cache = { key, view, json: new Map() };
         if (this.pending?.promise === promise) this.pending = null;
         return view;
       },

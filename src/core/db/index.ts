@@ -60,7 +60,29 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  registerRawVersionReader(db, sqlite);
   return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
+}
+
+const rawVersionReaders = new WeakMap<Db, () => { scope: string; version: number }[]>();
+
+/**
+ * On SQLite the data versions are read on every cached read; a statement prepared once and run on
+ * the raw handle costs a few microseconds, where Kysely's driver prepares the statement anew each time.
+ * The raw read bypasses Kysely's connection mutex and may see a transaction still open on the same
+ * connection: callers that cache on the key confirm it through Kysely before storing (see versionKey).
+ */
+function registerRawVersionReader(db: Db, sqlite: Sqlite.Database): void {
+  let stmt: Sqlite.Statement | undefined;
+  rawVersionReaders.set(db, () => {
+    // Prepared on first use: the table exists only once the migrations have run.
+    stmt ??= sqlite.prepare('select scope, version from data_versions order by scope');
+    return stmt.all() as { scope: string; version: number }[];
+  });
+}
+
+export function rawVersionReader(db: Db): (() => { scope: string; version: number }[]) | undefined {
+  return rawVersionReaders.get(db);
 }
 
 export async function ping(db: Db): Promise<void> {
