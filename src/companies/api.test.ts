@@ -143,6 +143,8 @@ for (const dialect of DIALECTS) {
       assert.equal(list.statusCode, 403);
       const apiOther = await t.app.inject({ url: `/api/v1/companies/${other.id}/contacts`, headers: { cookie: member.cookie } });
       assert.equal(apiOther.statusCode, 404);
+      assert.equal((await t.app.inject({ url: `/companies/${other.id}/history.csv`, headers: { cookie: member.cookie } })).statusCode, 404);
+      assert.equal((await t.app.inject({ url: `/companies/${own.id}/history.csv`, headers: { cookie: member.cookie } })).statusCode, 200);
       const mineRedirect = await t.app.inject({ url: '/companies/mine', headers: { cookie: member.cookie } });
       assert.equal(mineRedirect.headers.location, `/companies/${own.id}`);
     });
@@ -196,6 +198,14 @@ for (const dialect of DIALECTS) {
       assert.equal(lines.length, 2);
       assert.match(lines[0]!, /^No\.,Corporate number,Name \(Japanese\)/);
       assert.match(lines[1]!, /,7000012050002,国税庁,National Tax Agency,/);
+      const history = await t.app.inject({ url: `/companies/${id}/history.csv?lang=en`, headers: { cookie: s.cookie } });
+      assert.equal(history.statusCode, 200);
+      assert.ok(history.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'BOM');
+      assert.match(history.body, /Company register,created,Registered in the company register/);
+      const historyXlsx = await t.app.inject({ url: `/companies/${id}/history.xlsx`, headers: { cookie: s.cookie } });
+      const hw = new ExcelJS.Workbook();
+      await hw.xlsx.load(historyXlsx.rawPayload as unknown as ArrayBuffer);
+      assert.equal(hw.worksheets[0]!.getRow(2).getCell(4).value, '企業台帳に登録');
       const xlsx = await t.app.inject({ url: '/companies/export.xlsx', headers: { cookie: s.cookie } });
       assert.equal(xlsx.statusCode, 200);
       const wb = new ExcelJS.Workbook();

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { translator, type Lang } from '../core/i18n/index.js';
 import { csvField } from './csv.js';
 import { jsicDivision, jsicMajor, municipality } from './reference.js';
-import type { Company } from './types.js';
+import type { Company, TimelineEvent } from './types.js';
 
 type Cell = string | number | null;
 
@@ -83,6 +83,33 @@ export async function companiesXlsx(items: Company[], lang: Lang): Promise<Buffe
   // The 法人番号 stays text (a number would lose nothing here, but Excel would show it as 7.00001E+12).
   for (const c of items) ws.addRow(exportRow(c, lang));
   ws.getColumn(2).numFmt = '@';
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A company's history as a sheet: when, area, kind, event (in the language asked for), link. */
+export function timelineSheet(events: TimelineEvent[], lang: Lang): { headers: string[]; rows: Cell[][] } {
+  const t = translator(lang);
+  const area = (m: string) => (['companies', 'attraction', 'support', 'matching'].includes(m) ? t(`companies.module.${m}`) : m);
+  return {
+    headers: [t('companies.detail.at'), t('companies.detail.module'), 'kind', t('companies.detail.event'), 'href'],
+    rows: events.map((e) => [e.at, area(e.module), e.kind, e.title[lang], e.href ?? null]),
+  };
+}
+
+export function timelineCsv(events: TimelineEvent[], lang: Lang): string {
+  const { headers, rows } = timelineSheet(events, lang);
+  return '\ufeff' + [headers, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+export async function timelineXlsx(events: TimelineEvent[], lang: Lang): Promise<Buffer> {
+  const { headers, rows } = timelineSheet(events, lang);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Kabuto';
+  const ws = wb.addWorksheet(translator(lang)('companies.detail.timeline'));
+  ws.addRow(headers);
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows) ws.addRow(r);
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -11,6 +11,7 @@ import { openDatabase } from '../core/db/index.js';
 import { checkDigit } from './corporate-number.js';
 import { companiesService } from './index.js';
 import { importCompanies, ImportFileError } from './import.js';
+import { RANK_AT_MOST } from './store.js';
 
 /** A valid 法人番号 from a 12-digit base. */
 const jcn = (base: string) => `${checkDigit(base)}${base}`;
@@ -144,6 +145,16 @@ for (const dialect of DIALECTS) {
       } finally {
         await sql`drop trigger refuse_one${dialect === 'postgres' ? sql` on companies` : sql``}`.execute(t.handle.db);
       }
+    });
+
+    it('imports a thousand rows at once; a broad name search lists exact names first, then the newest', async () => {
+      const many = Array.from({ length: RANK_AT_MOST + 1 }, (_, i) => `${jcn(String(300001000000 + i))},共通商事${i}株式会社,,,東京都中央区,,,,,,,`);
+      const r = await importCompanies(ctx(), csv([`${jcn('300000999999')},共通商事株式会社,,,東京都中央区,,,,,,,`, ...many]), systemActor('test'));
+      assert.equal(r.created, RANK_AT_MOST + 2);
+      const svc = companiesService(t.app.kabuto);
+      const found = await svc.search({ text: '共通商事', limit: 3 });
+      assert.equal(found.total, RANK_AT_MOST + 2);
+      assert.deepEqual(found.items.map((c) => c.nameJa), ['共通商事株式会社', `共通商事${RANK_AT_MOST}株式会社`, `共通商事${RANK_AT_MOST - 1}株式会社`]);
     });
 
     it('refuses a file without the columns it needs, writing nothing', async () => {

@@ -226,6 +226,14 @@ export function CompanyDetail({ ctx, company: c, contacts, timeline, staff, noti
             </table>
           </div>
         )}
+        <ul class="inline-list">
+          <li>
+            <a href={`/companies/${c.id}/history.csv?lang=${lang}`}>{t('companies.history.csv')}</a>
+          </li>
+          <li>
+            <a href={`/companies/${c.id}/history.xlsx?lang=${lang}`}>{t('companies.history.xlsx')}</a>
+          </li>
+        </ul>
       </section>
     </>
   );

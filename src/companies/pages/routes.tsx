@@ -6,7 +6,7 @@ import { isLang, type Lang } from '../../core/i18n/index.js';
 import { localizeFields, page } from '../../core/http/render.js';
 import { companiesService } from '../index.js';
 import { STAFF, isStaff, visibleCompany } from '../access.js';
-import { companiesCsv, companiesXlsx } from '../export.js';
+import { companiesCsv, companiesXlsx, timelineCsv, timelineXlsx } from '../export.js';
 import type { Company, CompanyInput, CompanySearchQuery } from '../types.js';
 import { CompanyList, EXPORT_MAX, type ListQuery } from './list.js';
 import { CompanyDetail } from './detail.js';
@@ -184,6 +184,22 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
                     ? t('companies.done.redirected', { id: Number(str(q.from)) })
                     : undefined;
     return detailPage(req, reply, company, { notice });
+  });
+
+  // The history table as a download (the contacts table is personal data and stays on the page).
+  app.get<{ Params: { id: number } }>('/companies/:id/history.csv', { config: { auth: 'signed-in' }, schema: { hide: true, params: IdParams } }, async (req, reply) => {
+    const c = await visibleCompany(svc, req.user, req.params.id);
+    const lang = isLang((req.query as Record<string, unknown>).lang) ? ((req.query as Record<string, unknown>).lang as Lang) : req.lang;
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="company-${c.id}-history.csv"`).header('cache-control', 'no-store').send(timelineCsv(await svc.timeline(c.id), lang));
+  });
+  app.get<{ Params: { id: number } }>('/companies/:id/history.xlsx', { config: { auth: 'signed-in' }, schema: { hide: true, params: IdParams } }, async (req, reply) => {
+    const c = await visibleCompany(svc, req.user, req.params.id);
+    const lang = isLang((req.query as Record<string, unknown>).lang) ? ((req.query as Record<string, unknown>).lang as Lang) : req.lang;
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="company-${c.id}-history.xlsx"`)
+      .header('cache-control', 'no-store')
+      .send(await timelineXlsx(await svc.timeline(c.id), lang));
   });
 
   /** A company staff may change: not merged away (its old address is for reading). */
