@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../core/context.js';
 import { matchingService } from './index.js';
+import { newOwner, releaseLease, takeLease } from '../core/lease.js';
 
 /**
  * The periodic work: expire unanswered requests and send due follow-up reminders. Only a listening
@@ -13,18 +12,18 @@ export function startJobs(app: FastifyInstance, ctx: AppContext): void {
   // MATCHING_JOBS_INTERVAL_MINUTES, read and validated with the rest of the configuration at start-up.
   const minutes = ctx.config.matchingJobsIntervalMinutes;
   if (!minutes) return;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const owner = newOwner();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   const run = async () => {
-    if (!(await takeLease(ctx, owner, 15 * 60_000))) return;
+    if (!(await takeLease(ctx.db, ctx.clock, LEASE, owner, 15 * 60_000))) return;
     try {
       const svc = matchingService(ctx);
       const expired = await svc.expireRequests();
       const reminded = await svc.sendFollowUpReminders();
       if (expired || reminded) ctx.log.info({ expired, reminded }, 'matching: periodic work done');
     } finally {
-      await ctx.db.deleteFrom('leases').where('name', '=', LEASE).where('owner', '=', owner).execute();
+      await releaseLease(ctx.db, LEASE, owner);
     }
   };
   app.addHook('onListen', async () => {
@@ -48,14 +47,3 @@ export function startJobs(app: FastifyInstance, ctx: AppContext): void {
 
 const LEASE = 'matching.jobs';
 
-async function takeLease(ctx: AppContext, owner: string, ttlMs: number): Promise<boolean> {
-  const now = ctx.clock.now();
-  const expires = new Date(now.getTime() + ttlMs).toISOString();
-  const rows = await ctx.db
-    .insertInto('leases')
-    .values({ name: LEASE, owner, expires_at: expires })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ owner, expires_at: expires }).where((eb) => eb.or([eb('leases.expires_at', '<=', now.toISOString()), eb('leases.owner', '=', owner)])))
-    .returning('owner')
-    .execute();
-  return rows.length === 1 && rows[0]!.owner === owner;
-}

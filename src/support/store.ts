@@ -194,28 +194,5 @@ export const supportStore = {
       .execute(),
 };
 
-/**
- * Run-once work: a lease row (name, owner, expiry) taken in one statement. It is free when it does not
- * exist or has expired; the owner may renew it. Not an advisory lock (tied to one pooled connection).
- */
-export const leases = {
-  async take(db: DbOrTrx, clock: Clock, name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = clock.now();
-    const expires = new Date(now.getTime() + ttlMs).toISOString();
-    const rows = await db
-      .insertInto('leases')
-      .values({ name, owner, expires_at: expires })
-      .onConflict((oc) =>
-        oc
-          .column('name')
-          .doUpdateSet({ owner, expires_at: expires })
-          .where((eb) => eb.or([eb('leases.expires_at', '<=', now.toISOString()), eb('leases.owner', '=', owner)])),
-      )
-      .returning('owner')
-      .execute();
-    return rows.length === 1 && rows[0]!.owner === owner;
-  },
-  async release(db: DbOrTrx, name: string, owner: string): Promise<void> {
-    await db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
-  },
-};
+/** Run-once work (the retention purge) takes the core lease. */
+export { leases } from '../core/lease.js';

@@ -1,46 +1,4 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import type { DbOrTrx } from '../../core/db/index.js';
-import type { Clock } from '../../core/clock.js';
+/** Harvest runs take the core lease (src/core/lease.ts) named after their source. */
+export { takeLease, renewLease, releaseLease, leaseHolder, newOwner } from '../../core/lease.js';
 
-/**
- * Run-once work through the core `leases` table: a row (name, owner, expiry) taken in one statement,
- * free when absent or expired, renewed by its owner while the work runs. Several processes against one
- * PostgreSQL (or one SQLite file) agree on it; nothing ties it to a connection or a file.
- */
 export const harvestLeaseName = (sourceId: string) => `catalog-harvest:${sourceId}`;
-
-export const newOwner = () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
-export async function takeLease(db: DbOrTrx, clock: Clock, name: string, owner: string, ttlMs: number): Promise<boolean> {
-  const now = clock.now();
-  const expires = new Date(now.getTime() + ttlMs).toISOString();
-  const rows = await db
-    .insertInto('leases')
-    .values({ name, owner, expires_at: expires })
-    .onConflict((oc) =>
-      oc
-        .column('name')
-        .doUpdateSet({ owner, expires_at: expires })
-        .where((eb) => eb.or([eb('leases.expires_at', '<=', now.toISOString()), eb('leases.owner', '=', owner)])),
-    )
-    .returning('owner')
-    .execute();
-  return rows.length === 1 && rows[0]!.owner === owner;
-}
-
-/** Push the expiry on; false when the lease is no longer ours (it expired and someone else took it). */
-export async function renewLease(db: DbOrTrx, clock: Clock, name: string, owner: string, ttlMs: number): Promise<boolean> {
-  const expires = new Date(clock.now().getTime() + ttlMs).toISOString();
-  const r = await db.updateTable('leases').set({ expires_at: expires }).where('name', '=', name).where('owner', '=', owner).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-export async function releaseLease(db: DbOrTrx, name: string, owner: string): Promise<void> {
-  await db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
-}
-
-/** Who holds the lease now, if anyone (pages show a running harvest). */
-export async function leaseHolder(db: DbOrTrx, clock: Clock, name: string): Promise<{ owner: string; expires_at: string } | undefined> {
-  return db.selectFrom('leases').select(['owner', 'expires_at']).where('name', '=', name).where('expires_at', '>', clock.now().toISOString()).executeTakeFirst();
-}
