@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { newOwner } from '../core/lease.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext, KabutoModule } from '../core/context.js';
 import { translator } from '../core/i18n/index.js';
@@ -34,7 +33,7 @@ function registerCompanyHooks(ctx: AppContext): void {
 function runPurgeTimer(app: FastifyInstance, ctx: AppContext): void {
   const minutes = ctx.config.supportPurgeIntervalMinutes;
   if (minutes <= 0) return;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const owner = newOwner();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = false;

@@ -1,6 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTrx } from '../core/db/index.js';
-import type { Clock } from '../core/clock.js';
 import type { SupportAttachmentsTable, SupportCasesTable, SupportGuidesTable, SupportPersonsTable } from './tables.js';
 import type { Kind, Status } from './rules.js';
 

@@ -7,16 +7,12 @@ import { localize } from '../errors.js';
 import { SECTOR_GROUPS, sectorsOf, type Stage } from '../rules.js';
 import type { Bilingual, CompanyRef, UserRef } from '../service.js';
 
-/** A form's state when it is shown again: what was typed, and what was wrong with it. */
-export interface FormState {
-  values: Record<string, string>;
-  errors: LocalizedProblem[];
-}
+import { emptyForm as coreEmptyForm, fieldId, type FormState as CoreFormState } from '../../core/http/forms.js';
 
-export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: [] });
-
-/** Field ids are the field names with dots made safe (`company.nameEn` → `f-company-nameEn`). */
-export const fieldId = (field: string) => `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+export { fieldId };
+/** A form's state when it is shown again (the core form state, with this module's localized problems). */
+export type FormState = CoreFormState<LocalizedProblem>;
+export const emptyForm = (values: Record<string, string> = {}): FormState => coreEmptyForm<LocalizedProblem>(values);
 
 export function errorOf(t: Translator, form: FormState | undefined, field: string): string | undefined {
   const p = form?.errors.find((e) => e.field === field);

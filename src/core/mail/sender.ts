@@ -8,8 +8,7 @@
  * row was marked sent leaves it to be sent again once the claim expires. The Message-ID is fixed per
  * row, so mail clients that drop duplicates by Message-ID drop that one.
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { newOwner } from '../lease.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Dialect } from '../db/index.js';
@@ -73,7 +72,7 @@ export class MailSender {
     private readonly dialect: Dialect,
     private readonly opts: SenderOptions,
   ) {
-    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.owner = opts.owner ?? newOwner();
     this.batchSize = opts.batchSize ?? 20;
     this.claimMs = opts.claimMs ?? 5 * 60_000;
     this.baseDelayMs = opts.baseDelayMs ?? 60_000;

@@ -6,16 +6,10 @@ import type { FieldProblem } from '../../core/errors.js';
 import { formatDate, formatDateTime } from '../../core/i18n/index.js';
 import type { Bilingual, CompanyRef } from '../service.js';
 
-/** A form shown again: what was typed, and what was wrong with it. */
-export interface FormState {
-  values: Record<string, string>;
-  errors: FieldProblem[];
-}
-export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: [] });
+import { emptyForm, fieldId, problemMessage, type FormState } from '../../core/http/forms.js';
 
-/** Field ids are the names made safe (`sessions.0.date` → `f-sessions-0-date`). */
-export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-const message = (ctx: PageCtx, p: FieldProblem) => (p.key ? ctx.t(p.key, p.params) : p.message);
+export { emptyForm, fieldId, type FormState };
+const message = (ctx: PageCtx, p: FieldProblem) => problemMessage(ctx.t, p);
 export const errorOf = (ctx: PageCtx, form: FormState | undefined, name: string) => {
   const p = form?.errors.find((e) => e.field === name || e.field.startsWith(`${name}.`));
   return p ? message(ctx, p) : undefined;

@@ -1,21 +1,11 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { formatDate, formatDateTime, type Translator } from '../../core/i18n/index.js';
 import type { PageCtx } from '../../core/http/render.js';
-import type { FieldProblem } from '../../core/errors.js';
 import { PROGRESS, type Status } from '../rules.js';
 
-/** A form's state when shown again: what was typed and what was wrong with it. */
-export interface FormState {
-  values: Record<string, string>;
-  errors: FieldProblem[];
-}
+import { emptyForm, fieldId, problemMessage as messageOf, type FormState } from '../../core/http/forms.js';
 
-export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: [] });
-
-/** Field ids: the field name with dots made safe (`persons.0.fullName` → `f-persons-0-fullName`). */
-export const fieldId = (field: string) => `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-
-const messageOf = (t: Translator, p: FieldProblem) => (p.key ? t(p.key, p.params) : p.message);
+export { emptyForm, fieldId, type FormState };
 
 export function errorOf(t: Translator, form: FormState | undefined, field: string): string | undefined {
   const p = form?.errors.find((e) => e.field === field);
