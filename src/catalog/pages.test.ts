@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DIALECTS, skipFor, loginAs, csrfFrom, type Session, type TestApp } from '../../test/helpers.js';
 import { act, catalogApp, counts, dataset, token } from './testing.js';
 import { catalogService } from './index.js';
+import { harvestStore } from './harvest/store.js';
 
 function form(fields: Record<string, string | string[]>): string {
   const p = new URLSearchParams();
@@ -66,6 +67,54 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.app.inject({ url: '/dataset/page-private' })).statusCode, 404);
       assert.equal((await t.app.inject({ url: '/dataset/page-private', headers: { cookie: publisher.cookie } })).statusCode, 200);
       assert.equal((await t.app.inject({ url: '/dataset/no-such' })).statusCode, 404);
+    });
+
+    it('shows where a harvested dataset came from, without the harvest extras among the other fields', async () => {
+      const db = t.app.kabuto.db;
+      const now = t.clock.now().toISOString();
+      const sourceId = '7c1e0f52-3a4b-4c8d-9e10-2f3a4b5c6d01';
+      await harvestStore.insertSource(db, { id: sourceId, name: 'meguro-ckan', title: '目黒区オープンデータ', kind: 'ckan', url: 'https://data.example.jp', org_id: '131105', schedule: 'daily', config_json: '{}', active: 1, created_at: now, updated_at: now, last_run_id: null, last_run_at: null, last_status: null, high_water: null, last_success_at: null });
+      const staffToken = await token(t.app, 'staff');
+      const extras = [
+        { key: 'frequency', value: '毎月' },
+        { key: 'population', value: '290000' },
+        { key: 'harvest_source_id', value: sourceId },
+        { key: 'harvest_source_title', value: '目黒区（旧名）' },
+        { key: 'harvest_remote_id', value: 'remote-0001' },
+        { key: 'harvest_url', value: 'https://data.example.jp/dataset/hoikuen' },
+      ];
+      const created = await act(t.app, 'package_create', dataset('page-harvested', 'meguro-ku', { title: '収集した保育園一覧', extras }), { token: staffToken });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      await harvestStore.upsertObject(db, { source_id: sourceId, remote_id: 'remote-0001', dataset_id: created.body.result.id, remote_name: 'hoikuen', remote_modified: null, content_hash: 'x', state: 'active', last_run_id: 1, updated_at: '2019-06-14T01:30:00.000Z' });
+
+      const ja = await t.app.inject({ url: '/dataset/page-harvested' });
+      assert.equal(ja.statusCode, 200);
+      const block = /<section aria-labelledby="harvest-origin-heading"[\s\S]*?<\/section>/.exec(ja.body)?.[0] ?? '';
+      assert.match(block, /<h3 id="harvest-origin-heading">収集元<\/h3>/);
+      assert.match(block, /<dd>目黒区オープンデータ<\/dd>/, "the source's current title, not linked for the public (its page is staff's)");
+      assert.match(block, /href="https:\/\/data\.example\.jp\/dataset\/hoikuen"/);
+      assert.match(block, /最終収集日時[\s\S]*<time datetime="2019-06-14T01:30:00.000Z">2019\/06\/14 10:30<\/time>/, 'in Japan time');
+      const table = /<table class="metadata">[\s\S]*?<\/table>/.exec(ja.body)?.[0] ?? '';
+      assert.match(table, /population/, 'other extras stay in the table');
+      assert.doesNotMatch(table, /harvest_|remote-0001/);
+      const api = (await act(t.app, 'package_show', { id: 'page-harvested' })).body.result;
+      assert.deepEqual(api.extras.map((e: { key: string }) => e.key).sort(), ['frequency', 'harvest_remote_id', 'harvest_source_id', 'harvest_source_title', 'harvest_url', 'population'], 'the API keeps them, as CKAN does');
+
+      const staff = await loginAs(t.app, 'staff');
+      const en = await t.app.inject({ url: '/dataset/page-harvested?lang=en', headers: { cookie: staff.cookie } });
+      assert.match(en.body, /<h3 id="harvest-origin-heading">Harvested from<\/h3>/);
+      assert.match(en.body, /Last harvested/);
+      assert.match(en.body, /<a href="\/catalog\/harvest\/meguro-ckan">目黒区オープンデータ<\/a>/, 'staff follow the title to the source page');
+
+      const plain = await t.app.inject({ url: '/dataset/page-one' });
+      assert.doesNotMatch(plain.body, /harvest-origin/, 'a dataset not harvested has no such block');
+
+      // The source is removed (its datasets stay): the title recorded on the dataset, no time.
+      await harvestStore.deleteSource(db, sourceId);
+      const gone = await t.app.inject({ url: '/dataset/page-harvested', headers: { cookie: staff.cookie } });
+      assert.match(gone.body, /<dd>目黒区（旧名）<\/dd>/);
+      assert.doesNotMatch(gone.body, /最終収集日時/);
+      assert.doesNotMatch(gone.body, /\/catalog\/harvest\//);
     });
 
     it('lists organizations and shows organization and category pages', async () => {

@@ -57,6 +57,17 @@ export const harvestStore = {
   objectOfDataset(db: DbOrTrx, datasetId: string): Promise<ObjectRow | undefined> {
     return db.selectFrom('catalog_harvest_objects').selectAll().where('dataset_id', '=', datasetId).executeTakeFirst();
   },
+  /** Where a harvested dataset came from, for its page: the source (name, title) and when a run last wrote the dataset. */
+  originOfDataset(db: DbOrTrx, datasetId: string): Promise<{ source_id: string; source_name: string; source_title: string; state: string; updated_at: string } | undefined> {
+    return db
+      .selectFrom('catalog_harvest_objects as o')
+      .innerJoin('catalog_harvest_sources as s', 's.id', 'o.source_id')
+      .select(['o.source_id', 's.name as source_name', 's.title as source_title', 'o.state', 'o.updated_at'])
+      .where('o.dataset_id', '=', datasetId)
+      .orderBy('o.updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
   async upsertObject(db: DbOrTrx, row: ObjectRow): Promise<void> {
     const { source_id: _s, remote_id: _r, ...rest } = row;
     await db

@@ -20,6 +20,52 @@ export interface DatasetPageProps {
   notice?: string;
   /** The standard model the dataset declares and its files' checks (none declared: null). */
   standard?: DatasetStandardResults | null;
+  /** Where a harvested dataset came from (not harvested: null). */
+  harvest?: HarvestOrigin | null;
+}
+
+/** The extras a harvest writes on each dataset: shown in the "harvested from" block, not among the other extras. */
+export const HARVEST_EXTRAS = ['harvest_source_id', 'harvest_source_title', 'harvest_remote_id', 'harvest_url'];
+
+export interface HarvestOrigin {
+  /** The source's title (its current one while the source exists, else the one recorded on the dataset). */
+  title: string;
+  /** The source's page, for staff (the harvest pages are theirs); others see the title alone. */
+  href?: string;
+  /** The dataset at the source (http or https only). */
+  url?: string;
+  /** When a run last wrote this dataset. */
+  harvestedAt?: string;
+}
+
+function HarvestBlock({ ctx, h }: { ctx: PageCtx; h: HarvestOrigin }): VNode {
+  const { t, lang } = ctx;
+  return (
+    <section aria-labelledby="harvest-origin-heading" class="harvest-origin">
+      <h3 id="harvest-origin-heading">{t('catalog.dataset.harvest.heading')}</h3>
+      <p>{t('catalog.dataset.harvest.lead')}</p>
+      <dl class="meta">
+        <dt>{t('catalog.dataset.harvest.source')}</dt>
+        <dd>{h.href ? <a href={h.href}>{h.title}</a> : h.title}</dd>
+        {h.url && (
+          <>
+            <dt>{t('catalog.dataset.harvest.record')}</dt>
+            <dd>
+              <a href={h.url} rel="noopener">
+                {h.url}
+              </a>
+            </dd>
+          </>
+        )}
+        {h.harvestedAt && (
+          <>
+            <dt>{t('catalog.dataset.harvest.at')}</dt>
+            <dd>{time(h.harvestedAt, lang)}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
 }
 
 function Paragraphs({ text }: { text: string }): VNode {
@@ -59,11 +105,11 @@ function time(iso: string | null, lang: Lang): VNode | string {
   return iso ? <time dateTime={iso}>{formatDateTime(iso, lang)}</time> : '';
 }
 
-export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors, notice, standard }: DatasetPageProps): VNode {
+export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors, notice, standard, harvest }: DatasetPageProps): VNode {
   const { t, lang } = ctx;
   const r = f.row;
   const base = `/dataset/${encodeURIComponent(r.name)}`;
-  const extras = Object.entries(f.extras).filter(([k]) => k !== 'frequency');
+  const extras = Object.entries(f.extras).filter(([k]) => k !== 'frequency' && !HARVEST_EXTRAS.includes(k));
   return (
     <>
       <p class="breadcrumb small">
@@ -137,6 +183,7 @@ export function DatasetPage({ ctx, f, activities, oldNames, canEdit, showActors,
 
       <section aria-labelledby="metadata-heading">
         <h2 id="metadata-heading">{t('catalog.dataset.metadata')}</h2>
+        {harvest && <HarvestBlock ctx={ctx} h={harvest} />}
         <div class="table-scroll">
           <table class="metadata">
             <caption class="visually-hidden">{t('catalog.dataset.metadata')}</caption>

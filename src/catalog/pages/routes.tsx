@@ -12,7 +12,8 @@ import type { UploadedFile } from '../uploads.js';
 import { search, searchFailure, type SearchParams } from '../search-port.js';
 import { formProblems } from './components.js';
 import { emptyFilters, FACET_FIELDS, SearchView, SORTS, type FacetField, type FacetItem, type SearchState, type SortKey } from './search.js';
-import { DatasetPage, OrganizationsPage, OrgIntro } from './dataset.js';
+import { DatasetPage, OrganizationsPage, OrgIntro, type HarvestOrigin } from './dataset.js';
+import { harvestStore } from '../harvest/store.js';
 import { datasetStandardResults } from '../standards/service.js';
 import { DatasetForm, datasetField, emptyDatasetForm, ResourceForm, resourceField, type DatasetFormValues, type ResourceFormValues } from './forms.js';
 
@@ -205,15 +206,30 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
     return f;
   }
 
+  /** Where a harvested dataset came from: its extras, and the source and harvest object while the source exists. */
+  async function harvestOrigin(req: FastifyRequest, f: FullDataset): Promise<HarvestOrigin | null> {
+    const x = f.extras;
+    if (!x.harvest_source_id && !x.harvest_source_title && !x.harvest_url) return null;
+    const o = await harvestStore.originOfDataset(ctx.db, f.row.id);
+    const staff = req.user?.role === 'staff' || req.user?.role === 'admin';
+    const url = x.harvest_url && /^https?:\/\//i.test(x.harvest_url) ? x.harvest_url : undefined;
+    return {
+      title: o?.source_title || x.harvest_source_title || x.harvest_source_id || '',
+      ...(o && staff ? { href: `/catalog/harvest/${encodeURIComponent(o.source_name)}` } : {}),
+      ...(url ? { url } : {}),
+      ...(o ? { harvestedAt: o.updated_at } : {}),
+    };
+  }
+
   app.get<{ Params: { name: string }; Querystring: { saved?: string } }>('/dataset/:name', { schema: { hide: true } }, async (req, reply) => {
     const f = await datasetOf(req, reply);
     if (!f) return reply;
     const c = caller(req);
     const canEdit = svc.canEditOrg(c, f.row.owner_org) && !!req.user;
-    const [activities, oldNames, standard] = await Promise.all([svc.activities(f.row.id, 20), svc.oldNames(f.row.id), datasetStandardResults(svc, f)]);
+    const [activities, oldNames, standard, harvest] = await Promise.all([svc.activities(f.row.id, 20), svc.oldNames(f.row.id), datasetStandardResults(svc, f), harvestOrigin(req, f)]);
     const notice = req.query.saved === '1' ? req.t('catalog.dataset.saved') : undefined;
     return page(req, reply, f.row.title || f.row.name, (pc) => (
-      <DatasetPage ctx={pc} f={f} activities={activities} oldNames={oldNames.map((o) => o.old_name)} canEdit={canEdit} showActors={canEdit} notice={notice} standard={standard} />
+      <DatasetPage ctx={pc} f={f} activities={activities} oldNames={oldNames.map((o) => o.old_name)} canEdit={canEdit} showActors={canEdit} notice={notice} standard={standard} harvest={harvest} />
     ));
   });
 
