@@ -18,6 +18,7 @@ const PAGES = [
   '/catalog?q=%E4%BA%BA%E5%8F%A3&organization=meguro-ku',
   '/catalog?page=2&sort=modified',
   '/catalog/organizations',
+  '/catalog/groups',
   '/organization/meguro-ku',
   '/group/health-welfare',
   '/dataset/t131105d0000000003',

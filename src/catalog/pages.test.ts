@@ -134,6 +134,34 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.app.inject({ url: '/organization/nowhere' })).statusCode, 404);
     });
 
+    it('organization and category pages show their counts and lead to the search filtered by them; categories are listed with counts', async () => {
+      const org = await t.app.inject({ url: '/organization/meguro-ku' });
+      const orgCount = Number(/<strong>(\d+) 件のデータセット<\/strong>/.exec(org.body)?.[1]);
+      const expected = (await act(t.app, 'package_search', { fq: 'organization:meguro-ku', rows: 0 }, { method: 'GET' })).body.result.count;
+      assert.equal(orgCount, expected, 'the count of public datasets, as package_search counts them');
+      assert.match(org.body, /<a href="\/catalog\?organization=meguro-ku">カタログの検索でこの組織に絞り込む<\/a>/);
+      const filtered = await t.app.inject({ url: '/catalog?organization=meguro-ku' });
+      assert.match(filtered.body, new RegExp(`<strong>${orgCount} 件のデータセット</strong>`), 'the search finds as many');
+
+      const group = await t.app.inject({ url: '/group/town-planning?lang=en' });
+      assert.match(group.body, /<strong>\d+ datasets<\/strong>/);
+      assert.match(group.body, /<a href="\/catalog\?groups=town-planning">Search the catalog filtered by this category<\/a>/);
+
+      const groups = await t.app.inject({ url: '/catalog/groups' });
+      assert.equal(groups.statusCode, 200);
+      const row = /<a href="\/group\/town-planning">([^<]+)<\/a><\/td><td class="num">(\d+)<\/td>/.exec(groups.body);
+      assert.ok(row, 'the category is listed with its count');
+      const inGroup = (await act(t.app, 'package_search', { fq: 'groups:town-planning', rows: 0 }, { method: 'GET' })).body.result.count;
+      assert.equal(Number(row[2]), inGroup);
+      assert.match(groups.body, /href="\/group\/health-welfare"/, 'categories without datasets are listed too');
+
+      const search = await t.app.inject({ url: '/catalog' });
+      assert.match(search.body, /href="\/catalog\/groups"/);
+      assert.doesNotMatch(search.body, /href="\/catalog\/harvest"/, 'the harvest pages are linked for staff only');
+      const staff = await loginAs(t.app, 'staff');
+      assert.match((await t.app.inject({ url: '/catalog', headers: { cookie: staff.cookie } })).body, /href="\/catalog\/harvest"/);
+    });
+
     it('refuses the forms to anonymous callers (sign-in) and members (403)', async () => {
       const anon = await t.app.inject({ url: '/dataset/new' });
       assert.equal(anon.statusCode, 303);

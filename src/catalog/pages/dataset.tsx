@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import { formatDateTime, formatNumber, type Lang } from '../../core/i18n/index.js';
 import { Csrf, type PageCtx } from '../../core/http/render.js';
 import { downloadPath } from '../dictize.js';
-import type { ActivityRow, FullDataset, OrgRow } from '../store.js';
+import type { ActivityRow, FullDataset, GroupRow, OrgRow } from '../store.js';
 import { formatBytes, groupName, licenceName, orgName, StateBadges } from './components.js';
 import { DcatLinks } from '../dcat/links.js';
 import { PreviewLink } from '../preview/link.js';
@@ -403,6 +403,56 @@ export function OrgIntro({ ctx, o }: { ctx: PageCtx; o: OrgRow }): VNode {
           </>
         )}
       </dl>
+      <p>
+        <a href={`/catalog?organization=${encodeURIComponent(o.name)}`}>{t('catalog.org.searchAll')}</a>
+      </p>
+    </>
+  );
+}
+
+export function GroupIntro({ ctx, g }: { ctx: PageCtx; g: GroupRow }): VNode {
+  return (
+    <>
+      {g.description && <p class="lead">{g.description}</p>}
+      <p>
+        <a href={`/catalog?groups=${encodeURIComponent(g.name)}`}>{ctx.t('catalog.group.searchAll')}</a>
+      </p>
+    </>
+  );
+}
+
+export function GroupsPage({ ctx, rows }: { ctx: PageCtx; rows: { g: GroupRow; count: number }[] }): VNode {
+  const { t, lang } = ctx;
+  return (
+    <>
+      <p class="breadcrumb small">
+        <a href="/catalog">{t('catalog.title')}</a>
+      </p>
+      <h1>{t('catalog.groups.title')}</h1>
+      <p class="lead">{t('catalog.groups.lead')}</p>
+      <div class="table-scroll">
+        <table>
+          <caption class="visually-hidden">{t('catalog.groups.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('catalog.groups.name')}</th>
+              <th scope="col" class="num">
+                {t('catalog.orgs.datasets')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ g, count }) => (
+              <tr>
+                <td>
+                  <a href={`/group/${encodeURIComponent(g.name)}`}>{groupName(lang, g)}</a>
+                </td>
+                <td class="num">{formatNumber(count, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

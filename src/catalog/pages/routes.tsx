@@ -12,7 +12,7 @@ import type { UploadedFile } from '../uploads.js';
 import { search, searchFailure, type SearchParams } from '../search-port.js';
 import { formProblems } from './components.js';
 import { emptyFilters, FACET_FIELDS, SearchView, SORTS, type FacetField, type FacetItem, type SearchState, type SortKey } from './search.js';
-import { DatasetPage, OrganizationsPage, OrgIntro, type HarvestOrigin } from './dataset.js';
+import { DatasetPage, GroupIntro, GroupsPage, OrganizationsPage, OrgIntro, type HarvestOrigin } from './dataset.js';
 import { harvestStore } from '../harvest/store.js';
 import { datasetStandardResults } from '../standards/service.js';
 import { DatasetForm, datasetField, emptyDatasetForm, ResourceForm, resourceField, type DatasetFormValues, type ResourceFormValues } from './forms.js';
@@ -128,6 +128,7 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
       }
     }
     const canCreate = !!req.user && EDITORS.includes(req.user.role as (typeof EDITORS)[number]);
+    const canHarvest = req.user?.role === 'staff' || req.user?.role === 'admin';
     return page(req, reply, opts.title, (pc) => (
       <SearchView
         ctx={pc}
@@ -146,6 +147,14 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
             <li>
               <a href="/catalog/organizations">{pc.t('catalog.orgs.link')}</a>
             </li>
+            <li>
+              <a href="/catalog/groups">{pc.t('catalog.groups.link')}</a>
+            </li>
+            {canHarvest && (
+              <li>
+                <a href="/catalog/harvest">{pc.t('harvest.title')}</a>
+              </li>
+            )}
             {canCreate && (
               <li>
                 <a class="button secondary" href="/dataset/new">
@@ -169,6 +178,12 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
     return page(req, reply, req.t('catalog.orgs.title'), (pc) => <OrganizationsPage ctx={pc} rows={rows} />);
   });
 
+  app.get('/catalog/groups', { schema: { hide: true } }, async (req, reply) => {
+    const [groups, counts] = await Promise.all([svc.groups(), svc.countsByGroup()]);
+    const rows = groups.filter((g) => g.state === 'active').map((g) => ({ g, count: counts.get(g.id) ?? 0 }));
+    return page(req, reply, req.t('catalog.groups.title'), (pc) => <GroupsPage ctx={pc} rows={rows} />);
+  });
+
   app.get<{ Params: { name: string } }>('/organization/:name', { schema: { hide: true } }, async (req, reply) => {
     const o = await svc.org(req.params.name);
     if (!o || o.state !== 'active') throw new DomainError('not-found', 'Organization not found');
@@ -181,7 +196,7 @@ export async function catalogPages(app: FastifyInstance, ctx: AppContext, svc: C
     const g = await svc.group(req.params.name);
     if (!g) throw new DomainError('not-found', 'Category not found');
     const name = pick(req.lang, g.title_ja, g.title_en);
-    return searchPage(req, reply, { action: `/group/${encodeURIComponent(g.name)}`, heading: req.t('catalog.group.title', { name }), title: name, fixed: { field: 'groups', value: g.name } });
+    return searchPage(req, reply, { action: `/group/${encodeURIComponent(g.name)}`, heading: req.t('catalog.group.title', { name }), title: name, fixed: { field: 'groups', value: g.name }, intro: <GroupIntro ctx={{ t: req.t, lang: req.lang } as Parameters<typeof GroupIntro>[0]['ctx']} g={g} /> });
   });
 
   // ------------------------------------------------------------------ dataset pages
