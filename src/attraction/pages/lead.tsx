@@ -4,7 +4,9 @@ import { formatNumber } from '../../core/i18n/index.js';
 import { Csrf, type PageCtx } from '../../core/http/render.js';
 import { CONTACT_CHANNELS, ENTITY_TYPES, ENTRY_REQUIREMENTS, ORIGINS, PATH, STAGE_FIELDS, reached, type MoveField, type Stage } from '../rules.js';
 import type { LeadDetail, UserRef } from '../service.js';
-import { Errors, ExportLinks, Notice, SelectField, SubNav, TextField, choiceOptions, companyName, dateText, dateTimeText, emptyForm, paren, sectorOptions, stageLabel, type FormState } from './common.js';
+import { emptyForm, type FormState } from '../../core/http/forms.js';
+import { FormErrors, SelectField, TextArea, TextField } from '../../core/http/fields.js';
+import { ExportLinks, Notice, SubNav, choiceOptions, companyName, dateText, dateTimeText, paren, sectorOptions, stageLabel } from './common.js';
 import { TaskTable } from './dashboard.js';
 import { exitLine } from './board.js';
 
@@ -27,7 +29,7 @@ export function MoveFieldInput({ ctx, form, field, required }: { ctx: PageCtx; f
     case 'officeAddress':
       return <TextField ctx={ctx} form={form} name={field} label={label} required={required} autocomplete="street-address" />;
     case 'dropReason':
-      return <TextField ctx={ctx} form={form} name={field} label={label} multiline required={required} />;
+      return <TextArea ctx={ctx} form={form} name={field} label={label} rows={4} required={required} />;
   }
 }
 
@@ -230,13 +232,13 @@ export function LeadPage({ ctx, lead, notice, staff, today, consultation = empty
         <section aria-labelledby="new-consultation">
           <h3 id="new-consultation">{t('attraction.lead.newConsultation')}</h3>
           <p class="field-hint">{t('attraction.lead.consultationHint')}</p>
-          <Errors ctx={ctx} form={consultation} />
+          <FormErrors ctx={ctx} form={consultation} />
           <form method="post" action={`/attraction/leads/${lead.id}/consultations`} class="stack attraction-form">
             <Csrf ctx={ctx} />
             <TextField ctx={ctx} form={consultation} name="date" label={t('attraction.field.date')} type="date" required />
             <TextField ctx={ctx} form={consultation} name="topic" label={t('attraction.field.topic')} required />
             <SelectField ctx={ctx} form={consultation} name="staffId" label={t('attraction.field.staffId')} options={staffOptions} placeholder={t('attraction.choose')} />
-            <TextField ctx={ctx} form={consultation} name="notes" label={t('attraction.field.notes')} multiline />
+            <TextArea ctx={ctx} form={consultation} name="notes" label={t('attraction.field.notes')} rows={4} />
             {[0, 1, 2].map((i) => (
               <fieldset>
                 <legend>{t('attraction.lead.followUp', { n: i + 1 })}</legend>
@@ -256,7 +258,7 @@ export function LeadPage({ ctx, lead, notice, staff, today, consultation = empty
       <TaskTable ctx={ctx} caption={t('attraction.lead.tasksCaption', { count: lead.tasks.length })} tasks={lead.tasks} back={`/attraction/leads/${lead.id}`} withLead={false} />
       <section aria-labelledby="new-task">
         <h3 id="new-task">{t('attraction.lead.newTask')}</h3>
-        <Errors ctx={ctx} form={task} />
+        <FormErrors ctx={ctx} form={task} />
         <form method="post" action={`/attraction/leads/${lead.id}/tasks`} class="stack attraction-form">
           <Csrf ctx={ctx} />
           <TextField ctx={ctx} form={task} name="title" label={t('attraction.field.title')} required />
@@ -301,10 +303,11 @@ export function MovePage({ ctx, lead, to, form = emptyForm() }: MovePageProps): 
       <p>
         <a href={`/attraction/leads/${lead.id}`}>{companyName(lang, lead.company)}</a> — {t(`attraction.stage.${lead.stage}`)} → {stage}
       </p>
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       {!allowed && <p class="notice">{t('attraction.move.notAllowed', { stage })}</p>}
       <p class="small muted">{t('attraction.exit.rule')}</p>
-      <form method="post" action={`/attraction/leads/${lead.id}/move`} class="stack attraction-form">
+      {/* Checked by the server, whose error summary names every missing stage field; the browser's own check would stop at the first. */}
+      <form method="post" action={`/attraction/leads/${lead.id}/move`} class="stack attraction-form" noValidate>
         <Csrf ctx={ctx} />
         <input type="hidden" name="to" value={to} />
         {needs.length > 0 && (
@@ -321,7 +324,7 @@ export function MovePage({ ctx, lead, to, form = emptyForm() }: MovePageProps): 
             )}
           </fieldset>
         )}
-        <TextField ctx={ctx} form={form} name="note" label={t('attraction.field.note')} hint={t(reopening ? 'attraction.move.reopenHint' : 'attraction.move.noteHint')} multiline required={reopening} />
+        <TextArea ctx={ctx} form={form} name="note" label={t('attraction.field.note')} hint={t(reopening ? 'attraction.move.reopenHint' : 'attraction.move.noteHint')} rows={4} required={reopening} />
         <div>
           <button type="submit">{t('attraction.move.submit')}</button> <a href={`/attraction/leads/${lead.id}`}>{t('attraction.lead.cancel')}</a>
         </div>
@@ -341,13 +344,13 @@ export function EditPage({ ctx, lead, form, owners }: { ctx: PageCtx; lead: Lead
       <p>
         <a href={`/attraction/leads/${lead.id}`}>{companyName(lang, lead.company)}</a>
       </p>
-      <Errors ctx={ctx} form={form} />
-      <form method="post" action={`/attraction/leads/${lead.id}/edit`} class="stack attraction-form">
+      <FormErrors ctx={ctx} form={form} />
+      <form method="post" action={`/attraction/leads/${lead.id}/edit`} class="stack attraction-form" noValidate>
         <Csrf ctx={ctx} />
         <SelectField ctx={ctx} form={form} name="sector" label={t('attraction.field.sector')} options={sectorOptions(t, lang)} required />
         <SelectField ctx={ctx} form={form} name="origin" label={t('attraction.field.origin')} options={choiceOptions(t, 'attraction.origin', ORIGINS)} required />
         <SelectField ctx={ctx} form={form} name="ownerId" label={t('attraction.field.ownerId')} options={owners.map((u) => ({ value: String(u.id), label: u.name }))} required />
-        <TextField ctx={ctx} form={form} name="notes" label={t('attraction.field.notes')} multiline />
+        <TextArea ctx={ctx} form={form} name="notes" label={t('attraction.field.notes')} rows={4} />
         {fields.length > 0 && (
           <fieldset>
             <legend>{t('attraction.edit.stageFields')}</legend>

@@ -4,7 +4,9 @@ import { formatNumber } from '../../core/i18n/index.js';
 import { Csrf, type PageCtx } from '../../core/http/render.js';
 import { ORIGINS, STAGES } from '../rules.js';
 import type { CompanyRef, LeadView, UserRef } from '../service.js';
-import { Errors, ExportLinks, SelectField, SubNav, TextField, choiceOptions, companyName, dateText, emptyForm, fieldId, sectorFilterOptions, sectorOptions, type FormState } from './common.js';
+import { emptyForm, fieldId, type FormState } from '../../core/http/forms.js';
+import { FormErrors, SelectField, TextArea, TextField } from '../../core/http/fields.js';
+import { ExportLinks, SubNav, choiceOptions, companyName, dateText, sectorFilterOptions, sectorOptions } from './common.js';
 
 export interface TableFilter {
   stage?: string;
@@ -215,7 +217,7 @@ export function NewLeadPage({ ctx, q, results, form = emptyForm(), nearDuplicate
     <>
       <h1>{t('attraction.new.title')}</h1>
       <SubNav ctx={ctx} />
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
 
       <h2>{t('attraction.new.existing')}</h2>
       <form method="get" action="/attraction/leads/new" class="filter-form" role="search">
@@ -274,7 +276,7 @@ export function NewLeadPage({ ctx, q, results, form = emptyForm(), nearDuplicate
             options={owners.map((u) => ({ value: String(u.id), label: u.name }))}
             placeholder={t('attraction.choose')}
           />
-          <TextField ctx={ctx} form={form} name="notes" label={t('attraction.field.notes')} multiline />
+          <TextArea ctx={ctx} form={form} name="notes" label={t('attraction.field.notes')} rows={4} />
         </fieldset>
         <div>
           <button type="submit">{t('attraction.new.submit')}</button>

@@ -2,7 +2,9 @@ import type { VNode } from 'preact';
 import { formatFiscalYear } from '../../core/fiscal.js';
 import { Csrf, type PageCtx } from '../../core/http/render.js';
 import type { CompanyRef, OtherView } from '../service.js';
-import { Errors, ExportLinks, Notice, SelectField, SubNav, TextField, companyName, dateText, emptyForm, paren, sectorFilterOptions, sectorOptions, type FormState } from './common.js';
+import { emptyForm, type FormState } from '../../core/http/forms.js';
+import { FormErrors, SelectField, TextArea, TextField } from '../../core/http/fields.js';
+import { ExportLinks, Notice, SubNav, companyName, dateText, paren, sectorFilterOptions, sectorOptions } from './common.js';
 import { NearDuplicates, NewCompanyFields } from './leads.js';
 
 export interface OthersPageProps {
@@ -96,7 +98,7 @@ export function OthersPage({ ctx, items, filter, query, years, notice, form = em
       <ExportLinks t={t} lang={lang} base="/attraction/others" query={query} label={t('attraction.export.others')} />
 
       <h2 id="new-other">{t('attraction.others.new')}</h2>
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/attraction/others" class="stack attraction-form">
         <Csrf ctx={ctx} />
         <TextField ctx={ctx} form={form} name="companyId" label={t('attraction.field.companyId')} hint={t('attraction.others.companyIdHint')} type="number" min={1} />
@@ -108,7 +110,7 @@ export function OthersPage({ ctx, items, filter, query, years, notice, form = em
         <TextField ctx={ctx} form={form} name="establishedDate" label={t('attraction.field.establishedDate')} type="date" required />
         <SelectField ctx={ctx} form={form} name="sector" label={t('attraction.field.sector')} options={sectorOptions(t, lang)} placeholder={t('attraction.choose')} required />
         <TextField ctx={ctx} form={form} name="source" label={t('attraction.field.source')} required />
-        <TextField ctx={ctx} form={form} name="note" label={t('attraction.field.note')} multiline />
+        <TextArea ctx={ctx} form={form} name="note" label={t('attraction.field.note')} rows={4} />
         <div>
           <button type="submit">{t('attraction.others.submit')}</button>
         </div>

@@ -10,7 +10,7 @@ import { fiscalYearOf } from '../../core/fiscal.js';
 import type { Translator } from '../../core/i18n/index.js';
 import { companiesService } from '../../companies/index.js';
 import { attractionService } from '../index.js';
-import { AttractionError } from '../errors.js';
+import { AttractionError, localize } from '../errors.js';
 import type { LeadFilter } from '../store.js';
 import { SECTOR_GROUPS, isSector, isSectorGroup, isStage, tokyoDate, type Stage } from '../rules.js';
 import { MOVE_FIELDS, companyRef, type CompanyRef, type LeadView, type OtherView, type TaskInput, type TaskView } from '../service.js';
@@ -20,7 +20,7 @@ import { BoardBody } from './board.js';
 import { LeadsPage, NewLeadPage, type TableFilter } from './leads.js';
 import { EditPage, LeadPage, MovePage } from './lead.js';
 import { OthersPage } from './others.js';
-import { emptyForm, type FormState } from './common.js';
+import { emptyForm, type FormState } from '../../core/http/forms.js';
 
 const STAFF = ['staff', 'admin'] as const;
 const config = { auth: STAFF };
@@ -118,11 +118,14 @@ function noticeOf(t: Translator, q: Record<string, string>): string | null {
   }
 }
 
-/** A form that failed: what was typed and what was wrong, or null when the error is not about the input. */
-function failedForm(err: unknown, values: Fields): { form: FormState; status: number; near: CompanyRef[] } | null {
+/**
+ * A form that failed: what was typed and what was wrong, in the reader's language (the problems'
+ * own messages are English, for the API), or null when the error is not about the input.
+ */
+function failedForm(t: Translator, err: unknown, values: Fields): { form: FormState; status: number; near: CompanyRef[] } | null {
   if (!(err instanceof AttractionError) || (err.code !== 'validation-failed' && err.code !== 'conflict')) return null;
   const near = (err.extra.nearDuplicates as CompanyRef[] | undefined) ?? [];
-  return { form: { values, errors: err.problems }, status: err.status, near };
+  return { form: { values, errors: err.problems.map((p) => ({ field: p.field, message: localize(t, p) })) }, status: err.status, near };
 }
 
 /** The company part of a form: a registry id, or a new company's fields. */
@@ -328,7 +331,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       const lead = await svc.createLead(actor(req), { ...companyChoiceOf(f), sector: f.sector ?? '', origin: f.origin ?? '', ownerId: int(f.ownerId), notes: text(f.notes) ?? null });
       return seeOther(reply, `/attraction/leads/${lead.id}?done=created`);
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       return newLeadPage(req, reply, f.q ?? '', failed.form, failed.status, failed.near);
     }
@@ -378,7 +381,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       const lead = await svc.moveLead(actor(req), req.params.id, move as never);
       return seeOther(reply, `/attraction/leads/${lead.id}?done=moved&stage=${lead.stage}`);
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       const lead = await svc.getLead(req.params.id);
       const to: Stage = isStage(f.to) ? f.to : lead.stage;
@@ -412,7 +415,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       await svc.updateLead(actor(req), lead.id, patch as never);
       return seeOther(reply, `/attraction/leads/${lead.id}?done=saved`);
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       const owners = await svc.staffUsers();
       return page(req, reply, req.t('attraction.edit.title', { id: lead.id }), (pc) => <EditPage ctx={pc} lead={lead} form={failed.form} owners={owners} />, { status: failed.status });
@@ -432,7 +435,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       await svc.addConsultation(actor(req), req.params.id, { date: f.date ?? '', staffId: int(f.staffId), topic: f.topic ?? '', notes: text(f.notes) ?? null, tasks });
       return seeOther(reply, `/attraction/leads/${req.params.id}?done=consultation`);
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       return leadPage(req, reply, req.params.id, { consultation: failed.form }, failed.status);
     }
@@ -444,7 +447,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       await svc.addTask(actor(req), req.params.id, { title: f.title ?? '', dueDate: f.dueDate ?? '', assigneeId: int(f.assigneeId), consultationId: int(f.consultationId) ?? null });
       return seeOther(reply, `/attraction/leads/${req.params.id}?done=task`);
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       return leadPage(req, reply, req.params.id, { task: failed.form }, failed.status);
     }
@@ -480,7 +483,7 @@ export async function attractionPages(root: FastifyInstance, ctx: AppContext): P
       await svc.createOther(actor(req), { ...companyChoiceOf(f), establishedDate: f.establishedDate ?? '', sector: f.sector ?? '', source: f.source ?? '', note: text(f.note) ?? null });
       return seeOther(reply, '/attraction/others?done=other');
     } catch (err) {
-      const failed = failedForm(err, f);
+      const failed = failedForm(req.t, err, f);
       if (!failed) throw err;
       return othersPage(req, reply, failed.form, failed.status, failed.near);
     }
