@@ -3,6 +3,7 @@ import type { AppContext } from '../../core/context.js';
 import { actorOf } from '../../core/auth/service.js';
 import { DomainError, type FieldProblem } from '../../core/errors.js';
 import { Csrf, ErrorSummary, fieldError, localizeFields, page, type PageCtx } from '../../core/http/render.js';
+import { formatDateTime, type Lang } from '../../core/i18n/index.js';
 import { catalogService } from '../index.js';
 import type { OrgRow } from '../store.js';
 import { RDF_FORMATS } from './config.js';
@@ -19,29 +20,50 @@ function formBody(raw: unknown): Values {
   return out;
 }
 
-function inputOf(b: Values): SourceInput {
+/**
+ * The form's fields as a source input. Settings the form does not show (the organization map) are
+ * kept from `current`, so saving the form never drops what the API set.
+ */
+function inputOf(b: Values, current?: SourceView): SourceInput {
   const config: Record<string, unknown> = {};
+  if (current && Object.keys(current.config.orgMap).length) config.orgMap = current.config.orgMap;
   if (b.kind === 'dcat' && b.format) config.format = b.format;
   if (b.pageSize?.trim()) config.pageSize = b.pageSize.trim();
   if (b.timeoutSeconds?.trim()) config.timeoutSeconds = b.timeoutSeconds.trim();
+  if (b.retries?.trim()) config.retries = b.retries.trim();
   return { name: b.name ?? '', title: b.title ?? '', kind: b.kind ?? '', url: b.url ?? '', organization: b.organization ?? '', schedule: b.schedule ?? 'manual', active: b.active === 'yes', config };
 }
 
 function valuesOf(s: SourceView): Values {
-  return { name: s.name, title: s.title, kind: s.kind, url: s.url, organization: s.organization, schedule: s.schedule, active: s.active ? 'yes' : '', format: s.config.format, pageSize: String(s.config.pageSize), timeoutSeconds: String(s.config.timeoutSeconds) };
+  return { name: s.name, title: s.title, kind: s.kind, url: s.url, organization: s.organization, schedule: s.schedule, active: s.active ? 'yes' : '', format: s.config.format, pageSize: String(s.config.pageSize), timeoutSeconds: String(s.config.timeoutSeconds), retries: String(s.config.retries) };
 }
 
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
-const ids: Record<string, string> = { 'config.pageSize': 'pageSize', 'config.timeoutSeconds': 'timeoutSeconds', 'config.format': 'format' };
+/** A time in Japan time, as the rest of the catalog shows times; a dash when there is none. */
+function When({ iso, lang }: { iso: string | null; lang: Lang }) {
+  return iso ? <time dateTime={iso}>{formatDateTime(iso, lang)}</time> : <>—</>;
+}
 
-function Field({ ctx, id, label, errors, children }: { ctx: PageCtx; id: string; label: string; errors: FieldProblem[]; children: preact.ComponentChildren }) {
+/** When a source runs next: its time, "due" once that time has come, a dash when it runs only by hand. */
+function NextRun({ ctx, s, now }: { ctx: PageCtx; s: SourceView; now: Date }) {
+  if (!s.next_run_at) return <>{ctx.t('harvest.nextNone')}</>;
+  if (Date.parse(s.next_run_at) <= now.getTime()) return <>{ctx.t('harvest.due')}</>;
+  return <When iso={s.next_run_at} lang={ctx.lang} />;
+}
+
+const ids: Record<string, string> = { 'config.pageSize': 'pageSize', 'config.timeoutSeconds': 'timeoutSeconds', 'config.retries': 'retries', 'config.format': 'format' };
+
+function Field({ id, label, hint, errors, children }: { id: string; label: string; hint?: string; errors: FieldProblem[]; children: preact.ComponentChildren }) {
   const err = fieldError(errors, id);
-  void ctx;
   return (
-    <div class={err ? 'field field-error' : 'field'}>
+    <div class={err ? 'field has-error' : 'field'}>
       <label for={id}>{label}</label>
+      {hint && (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       {err && (
-        <p class="error-message" id={`${id}-error`}>
+        <p class="field-error" id={`${id}-error`}>
           {err}
         </p>
       )}
@@ -50,16 +72,23 @@ function Field({ ctx, id, label, errors, children }: { ctx: PageCtx; id: string;
   );
 }
 
-function SourceForm({ ctx, action, values, errors, orgs }: { ctx: PageCtx; action: string; values: Values; errors: FieldProblem[]; orgs: OrgRow[] }) {
+/** aria-describedby and aria-invalid of a field's control. */
+function describe(errors: FieldProblem[], id: string, hint?: string) {
+  const err = !!fieldError(errors, id);
+  const by = [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { 'aria-describedby': by || undefined, 'aria-invalid': err ? ('true' as const) : undefined };
+}
+
+function SourceForm({ ctx, action, cancel, values, errors, orgs }: { ctx: PageCtx; action: string; cancel: string; values: Values; errors: FieldProblem[]; orgs: OrgRow[] }) {
   const { t } = ctx;
-  const text = (id: string, label: string, type = 'text') => (
-    <Field ctx={ctx} id={id} label={label} errors={errors}>
-      <input id={id} name={id} type={type} value={values[id] ?? ''} aria-describedby={fieldError(errors, id) ? `${id}-error` : undefined} />
+  const text = (id: string, label: string, opts: { type?: string; hint?: string; required?: boolean; min?: number; max?: number } = {}) => (
+    <Field id={id} label={label} hint={opts.hint} errors={errors}>
+      <input id={id} name={id} type={opts.type ?? 'text'} value={values[id] ?? ''} required={opts.required} min={opts.min} max={opts.max} {...describe(errors, id, opts.hint)} />
     </Field>
   );
-  const select = (id: string, label: string, options: [string, string][]) => (
-    <Field ctx={ctx} id={id} label={label} errors={errors}>
-      <select id={id} name={id} aria-describedby={fieldError(errors, id) ? `${id}-error` : undefined}>
+  const select = (id: string, label: string, options: [string, string][], hint?: string) => (
+    <Field id={id} label={label} hint={hint} errors={errors}>
+      <select id={id} name={id} {...describe(errors, id, hint)}>
         {options.map(([v, l]) => (
           <option value={v} selected={values[id] === v}>
             {l}
@@ -69,75 +98,90 @@ function SourceForm({ ctx, action, values, errors, orgs }: { ctx: PageCtx; actio
     </Field>
   );
   return (
-    <form method="post" action={action} class="harvest-form">
-      <Csrf ctx={ctx} />
+    <>
       <ErrorSummary ctx={ctx} errors={errors} />
-      {text('name', t('harvest.field.name'))}
-      {text('title', t('harvest.field.title'))}
-      {select('kind', t('harvest.field.kind'), KINDS.map((k) => [k, t(`harvest.kind.${k}`)]))}
-      {text('url', t('harvest.field.url'), 'url')}
-      {select('organization', t('harvest.field.organization'), orgs.map((o) => [o.id, ctx.lang === 'ja' ? o.title_ja : o.title_en]))}
-      {select('schedule', t('harvest.field.schedule'), SCHEDULES.map((s) => [s, t(`harvest.schedule.${s}`)]))}
-      {select('format', t('harvest.field.format'), RDF_FORMATS.map((f) => [f, t(`harvest.format.${f}`)]))}
-      {text('pageSize', t('harvest.field.pageSize'), 'number')}
-      {text('timeoutSeconds', t('harvest.field.timeout'), 'number')}
-      <div class="field">
-        <input id="active" name="active" type="checkbox" value="yes" checked={values.active === 'yes'} />
-        <label for="active">{t('harvest.field.active')}</label>
-      </div>
-      <p>
-        <button type="submit">{t('harvest.save')}</button> <a href="/catalog/harvest">{t('harvest.cancel')}</a>
-      </p>
-    </form>
+      <form method="post" action={action} class="stack harvest-form" novalidate>
+        <Csrf ctx={ctx} />
+        {text('name', t('harvest.field.name'), { hint: t('harvest.field.name.hint'), required: true })}
+        {text('title', t('harvest.field.title'), { hint: t('harvest.field.title.hint') })}
+        {select('kind', t('harvest.field.kind'), KINDS.map((k) => [k, t(`harvest.kind.${k}`)]))}
+        {text('url', t('harvest.field.url'), { type: 'url', hint: t('harvest.field.url.hint'), required: true })}
+        {select('organization', t('harvest.field.organization'), orgs.map((o) => [o.id, ctx.lang === 'ja' ? o.title_ja : o.title_en]), t('harvest.field.organization.hint'))}
+        {select('schedule', t('harvest.field.schedule'), SCHEDULES.map((s) => [s, t(`harvest.schedule.${s}`)]))}
+        {select('format', t('harvest.field.format'), RDF_FORMATS.map((f) => [f, t(`harvest.format.${f}`)]), t('harvest.field.format.hint'))}
+        {text('pageSize', t('harvest.field.pageSize'), { type: 'number', min: 1, max: 1000 })}
+        {text('timeoutSeconds', t('harvest.field.timeout'), { type: 'number', min: 1, max: 600 })}
+        {text('retries', t('harvest.field.retries'), { type: 'number', min: 0, max: 10 })}
+        <div class="field checkbox">
+          <input id="active" name="active" type="checkbox" value="yes" checked={values.active === 'yes'} />
+          <label for="active">{t('harvest.field.active')}</label>
+        </div>
+        <p class="form-actions">
+          <button type="submit">{t('harvest.save')}</button> <a href={cancel}>{t('harvest.cancel')}</a>
+        </p>
+      </form>
+    </>
   );
 }
 
 function RunsTable({ ctx, source, runs }: { ctx: PageCtx; source: SourceView; runs: RunView[] }) {
-  const { t } = ctx;
+  const { t, lang } = ctx;
   if (!runs.length) return <p>{t('harvest.noRuns')}</p>;
   const cols = ['added', 'updated', 'unchanged', 'deleted', 'failed'] as const;
   return (
-    <table class="harvest-table">
-      <caption>{t('harvest.runs')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('harvest.col.started')}</th>
-          <th scope="col">{t('harvest.col.status')}</th>
-          <th scope="col">{t('harvest.col.trigger')}</th>
-          {cols.map((c) => (
-            <th scope="col" class="num">
-              {t(`harvest.col.${c}`)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
+    <div class="table-scroll">
+      <table class="harvest-table">
+        <caption class="visually-hidden">{t('harvest.runs')}</caption>
+        <thead>
           <tr>
-            <td>
-              <a href={`/catalog/harvest/${source.name}/runs/${r.id}`}>{when(r.started_at)}</a>
-            </td>
-            <td>{t(`harvest.status.${r.status}`)}</td>
-            <td>{t(`harvest.trigger.${r.trigger}`)}</td>
+            <th scope="col">{t('harvest.col.started')}</th>
+            <th scope="col">{t('harvest.col.result')}</th>
+            <th scope="col">{t('harvest.col.trigger')}</th>
             {cols.map((c) => (
-              <td class="num">{r[c]}</td>
+              <th scope="col" class="num">
+                {t(`harvest.col.${c}`)}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr>
+              <td>
+                <a href={`/catalog/harvest/${encodeURIComponent(source.name)}/runs/${r.id}`}>
+                  <When iso={r.started_at} lang={lang} />
+                </a>
+              </td>
+              <td>
+                {t(`harvest.status.${r.status}`)}
+                {r.full && <span class="muted small"> {t('harvest.fullRun')}</span>}
+              </td>
+              <td>{t(`harvest.trigger.${r.trigger}`)}</td>
+              {cols.map((c) => (
+                <td class="num">{r[c]}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 /** Staff pages: the list of sources, a source with its runs, forms, and a run's report. */
 export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: HarvestSources): Promise<void> {
   const catalog = catalogService(ctx);
+  const path = (name: string) => `/catalog/harvest/${encodeURIComponent(name)}`;
 
   app.get('/catalog/harvest', auth, async (req, reply) => {
     const sources = await svc.list(req.user);
+    const now = ctx.clock.now();
     const t = req.t;
-    return page(req, reply, t('harvest.title'), () => (
+    return page(req, reply, t('harvest.title'), (c) => (
       <>
+        <p class="breadcrumb small">
+          <a href="/catalog">{t('catalog.title')}</a>
+        </p>
         <h1>{t('harvest.title')}</h1>
         <p class="lead">{t('harvest.lead')}</p>
         <p>
@@ -146,31 +190,46 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
           </a>
         </p>
         {sources.length ? (
-          <table class="harvest-table">
-            <caption>{t('harvest.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('harvest.col.title')}</th>
-                <th scope="col">{t('harvest.col.kind')}</th>
-                <th scope="col">{t('harvest.col.schedule')}</th>
-                <th scope="col">{t('harvest.col.status')}</th>
-                <th scope="col">{t('harvest.col.next')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sources.map((s) => (
+          <div class="table-scroll">
+            <table class="harvest-table">
+              <caption class="visually-hidden">{t('harvest.sources')}</caption>
+              <thead>
                 <tr>
-                  <td>
-                    <a href={`/catalog/harvest/${s.name}`}>{s.title}</a>
-                  </td>
-                  <td>{s.kind === 'ckan' ? 'CKAN' : 'DCAT'}</td>
-                  <td>{t(`harvest.schedule.${s.schedule}`)}</td>
-                  <td>{s.last_status ? `${t(`harvest.status.${s.last_status}`)} (${when(s.last_run_at)})` : t('harvest.status.never')}</td>
-                  <td>{when(s.next_run_at)}</td>
+                  <th scope="col">{t('harvest.col.title')}</th>
+                  <th scope="col">{t('harvest.col.kind')}</th>
+                  <th scope="col">{t('harvest.col.schedule')}</th>
+                  <th scope="col">{t('harvest.col.status')}</th>
+                  <th scope="col">{t('harvest.col.next')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {sources.map((s) => (
+                  <tr>
+                    <td>
+                      <a href={path(s.name)}>{s.title}</a>
+                    </td>
+                    <td>{s.kind === 'ckan' ? 'CKAN' : 'DCAT'}</td>
+                    <td>
+                      {t(`harvest.schedule.${s.schedule}`)}
+                      {!s.active && <span class="muted small"> {t('harvest.inactive')}</span>}
+                    </td>
+                    <td>
+                      {s.last_status ? (
+                        <>
+                          {t(`harvest.status.${s.last_status}`)} (<When iso={s.last_run_at} lang={c.lang} />)
+                        </>
+                      ) : (
+                        t('harvest.status.never')
+                      )}
+                    </td>
+                    <td>
+                      <NextRun ctx={c} s={s} now={now} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : (
           <p>{t('harvest.none')}</p>
         )}
@@ -180,16 +239,21 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
 
   const formPage = async (req: FastifyRequest, reply: FastifyReply, mode: 'new' | 'edit', values: Values, errors: FieldProblem[], status = 200) => {
     const orgs = await catalog.orgs();
-    const title = mode === 'new' ? req.t('harvest.newTitle') : req.t('harvest.editTitle', { name: values.name ?? '' });
-    const action = mode === 'new' ? '/catalog/harvest' : `/catalog/harvest/${values.originalName ?? values.name}/edit`;
+    const original = values.originalName ?? values.name ?? '';
+    const title = mode === 'new' ? req.t('harvest.newTitle') : req.t('harvest.editTitle', { name: values.originalTitle ?? original });
+    const action = mode === 'new' ? '/catalog/harvest' : `${path(original)}/edit`;
+    const cancel = mode === 'new' ? '/catalog/harvest' : path(original);
     return page(
       req,
       reply,
-      title,
+      errors.length ? req.t('harvest.errorTitle', { title }) : title,
       (c) => (
         <>
+          <p class="breadcrumb small">
+            <a href="/catalog/harvest">{req.t('harvest.title')}</a>
+          </p>
           <h1>{title}</h1>
-          <SourceForm ctx={c} action={action} values={values} errors={errors} orgs={orgs} />
+          <SourceForm ctx={c} action={action} cancel={cancel} values={values} errors={errors} orgs={orgs} />
         </>
       ),
       { status },
@@ -197,16 +261,15 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
   };
   const problems = (req: FastifyRequest, err: DomainError) => localizeFields(req.t, err.fields, ids);
 
-  app.get('/catalog/harvest/new', auth, async (req, reply) => {
-    await svc.list(req.user);
-    return formPage(req, reply, 'new', { kind: 'ckan', schedule: 'daily', active: 'yes', format: 'auto', pageSize: '100', timeoutSeconds: '30' }, []);
-  });
+  app.get('/catalog/harvest/new', auth, async (req, reply) =>
+    formPage(req, reply, 'new', { kind: 'ckan', schedule: 'daily', active: 'yes', format: 'auto', pageSize: '100', timeoutSeconds: '30', retries: '2' }, []),
+  );
 
   app.post('/catalog/harvest', auth, async (req, reply) => {
     const body = formBody(req.body);
     try {
       const s = await svc.create(req.user, actorOf(req.user, req.id), inputOf(body));
-      return reply.redirect(`/catalog/harvest/${s.name}?done=saved`, 303);
+      return reply.redirect(`${path(s.name)}?done=saved`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
       return formPage(req, reply, 'new', body, problems(req, err), 422);
@@ -215,17 +278,18 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
 
   app.get<{ Params: { name: string } }>('/catalog/harvest/:name/edit', auth, async (req, reply) => {
     const s = sourceView(await svc.get(req.user, req.params.name));
-    return formPage(req, reply, 'edit', { ...valuesOf(s), originalName: s.name }, []);
+    return formPage(req, reply, 'edit', { ...valuesOf(s), originalName: s.name, originalTitle: s.title }, []);
   });
 
   app.post<{ Params: { name: string } }>('/catalog/harvest/:name/edit', auth, async (req, reply) => {
+    const current = sourceView(await svc.get(req.user, req.params.name));
     const body = formBody(req.body);
     try {
-      const s = await svc.update(req.user, actorOf(req.user, req.id), req.params.name, inputOf(body));
-      return reply.redirect(`/catalog/harvest/${s.name}?done=saved`, 303);
+      const s = await svc.update(req.user, actorOf(req.user, req.id), current.id, inputOf(body, current));
+      return reply.redirect(`${path(s.name)}?done=saved`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
-      return formPage(req, reply, 'edit', { ...body, originalName: req.params.name }, problems(req, err), 422);
+      return formPage(req, reply, 'edit', { ...body, originalName: current.name, originalTitle: current.title }, problems(req, err), 422);
     }
   });
 
@@ -236,10 +300,12 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
     const q = req.query as Record<string, string | undefined>;
     const t = req.t;
     const notice = q.done === 'saved' ? t('harvest.saved') : q.done === 'started' && /^\d+$/.test(q.run ?? '') ? t('harvest.started', { id: Number(q.run) }) : q.done === 'busy' ? t('harvest.busy') : undefined;
+    const orgMap = Object.entries(s.config.orgMap);
+    const now = ctx.clock.now();
     return page(req, reply, s.title, (c) => (
       <>
-        <p>
-          <a href="/catalog/harvest">{t('harvest.back')}</a>
+        <p class="breadcrumb small">
+          <a href="/catalog/harvest">{t('harvest.title')}</a>
         </p>
         <h1>{s.title}</h1>
         {notice && (
@@ -248,10 +314,19 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
           </p>
         )}
         {running && <p class="notice">{t('harvest.running')}</p>}
+        <form method="post" action={`${path(s.name)}/run`} class="harvest-run">
+          <Csrf ctx={c} />
+          <button type="submit">{t('harvest.run')}</button>{' '}
+          <button type="submit" name="full" value="1" class="secondary">
+            {t('harvest.runFull')}
+          </button>
+        </form>
         <h2>{t('harvest.settings')}</h2>
-        <dl class="harvest-settings">
+        <dl class="meta harvest-settings">
           <dt>{t('harvest.col.name')}</dt>
-          <dd>{s.name}</dd>
+          <dd>
+            <code>{s.name}</code>
+          </dd>
           <dt>{t('harvest.col.kind')}</dt>
           <dd>{t(`harvest.kind.${s.kind}`)}</dd>
           <dt>{t('harvest.col.url')}</dt>
@@ -259,28 +334,62 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
             <a href={s.url}>{s.url}</a>
           </dd>
           <dt>{t('harvest.field.organization')}</dt>
-          <dd>{org ? (c.lang === 'ja' ? org.title_ja : org.title_en) : s.organization}</dd>
+          <dd>{org ? <a href={`/organization/${encodeURIComponent(org.name)}`}>{c.lang === 'ja' ? org.title_ja : org.title_en}</a> : s.organization}</dd>
+          {orgMap.length > 0 && (
+            <>
+              <dt>{t('harvest.orgMap')}</dt>
+              <dd>
+                <ul class="plain-list">
+                  {orgMap.map(([from, to]) => (
+                    <li>
+                      <code>{from}</code> → <code>{to}</code>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
           <dt>{t('harvest.col.schedule')}</dt>
-          <dd>
-            {t(`harvest.schedule.${s.schedule}`)} ({s.active ? t('harvest.yes') : t('harvest.no')})
-          </dd>
+          <dd>{t(`harvest.schedule.${s.schedule}`)}</dd>
+          <dt>{t('harvest.active')}</dt>
+          <dd>{s.active ? t('harvest.yes') : t('harvest.no')}</dd>
+          {s.kind === 'dcat' && (
+            <>
+              <dt>{t('harvest.field.format')}</dt>
+              <dd>{t(`harvest.format.${s.config.format}`)}</dd>
+            </>
+          )}
+          {s.kind === 'ckan' && (
+            <>
+              <dt>{t('harvest.field.pageSize')}</dt>
+              <dd>{s.config.pageSize}</dd>
+            </>
+          )}
+          <dt>{t('harvest.field.timeout')}</dt>
+          <dd>{s.config.timeoutSeconds}</dd>
+          <dt>{t('harvest.field.retries')}</dt>
+          <dd>{s.config.retries}</dd>
           <dt>{t('harvest.col.next')}</dt>
-          <dd>{when(s.next_run_at)}</dd>
+          <dd>
+            <NextRun ctx={c} s={s} now={now} />
+          </dd>
           <dt>{t('harvest.lastSuccess')}</dt>
-          <dd>{when(s.last_success_at)}</dd>
-          <dt>{t('harvest.highWater')}</dt>
-          <dd>{when(s.high_water)}</dd>
+          <dd>
+            <When iso={s.last_success_at} lang={c.lang} />
+          </dd>
+          {s.kind === 'ckan' && (
+            <>
+              <dt>{t('harvest.highWater')}</dt>
+              <dd>
+                <When iso={s.high_water} lang={c.lang} />
+              </dd>
+            </>
+          )}
         </dl>
         <p>
-          <a href={`/catalog/harvest/${s.name}/edit`}>{t('harvest.edit')}</a>
+          <a href={`${path(s.name)}/edit`}>{t('harvest.edit')}</a>
         </p>
-        <form method="post" action={`/catalog/harvest/${s.name}/run`} class="inline-form">
-          <Csrf ctx={c} />
-          <button type="submit">{t('harvest.run')}</button>{' '}
-          <button type="submit" name="full" value="1" class="secondary">
-            {t('harvest.runFull')}
-          </button>
-        </form>
+        <h2>{t('harvest.runs')}</h2>
         <RunsTable ctx={c} source={s} runs={runs} />
       </>
     ));
@@ -290,9 +399,9 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
     const s = await svc.get(req.user, req.params.name);
     try {
       const run = await startRun(ctx, s.id, formBody(req.body).full === '1');
-      return reply.redirect(`/catalog/harvest/${s.name}?done=started&run=${run}`, 303);
+      return reply.redirect(`${path(s.name)}?done=started&run=${run}`, 303);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'conflict') return reply.redirect(`/catalog/harvest/${s.name}?done=busy`, 303);
+      if (err instanceof DomainError && err.code === 'conflict') return reply.redirect(`${path(s.name)}?done=busy`, 303);
       throw err;
     }
   });
@@ -303,47 +412,65 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
     const r = await svc.run(req.user, s.id, Number(req.params.run));
     const t = req.t;
     const title = t('harvest.runTitle', { name: s.title, id: r.id });
-    const cols = ['added', 'updated', 'unchanged', 'deleted', 'failed', 'requests'] as const;
-    return page(req, reply, title, () => (
+    const cols = ['seen', 'added', 'updated', 'unchanged', 'deleted', 'failed', 'requests'] as const;
+    return page(req, reply, title, (c) => (
       <>
-        <p>
-          <a href={`/catalog/harvest/${s.name}`}>{s.title}</a>
+        <p class="breadcrumb small">
+          <a href="/catalog/harvest">{t('harvest.title')}</a> › <a href={path(s.name)}>{s.title}</a>
         </p>
         <h1>{title}</h1>
-        <dl class="harvest-settings">
-          <dt>{t('harvest.col.status')}</dt>
-          <dd>{t(`harvest.status.${r.status}`)}</dd>
+        <dl class="meta harvest-settings">
+          <dt>{t('harvest.col.result')}</dt>
+          <dd>
+            {t(`harvest.status.${r.status}`)}
+            {r.full && <span class="muted small"> {t('harvest.fullRun')}</span>}
+          </dd>
+          <dt>{t('harvest.col.trigger')}</dt>
+          <dd>{t(`harvest.trigger.${r.trigger}`)}</dd>
           <dt>{t('harvest.col.started')}</dt>
-          <dd>{when(r.started_at)}</dd>
+          <dd>
+            <When iso={r.started_at} lang={c.lang} />
+          </dd>
           <dt>{t('harvest.col.finished')}</dt>
-          <dd>{when(r.finished_at)}</dd>
-          {cols.map((c) => (
+          <dd>
+            <When iso={r.finished_at} lang={c.lang} />
+          </dd>
+          {cols.map((k) => (
             <>
-              <dt>{t(`harvest.col.${c}`)}</dt>
-              <dd>{r[c]}</dd>
+              <dt>{t(`harvest.col.${k}`)}</dt>
+              <dd>{r[k]}</dd>
             </>
           ))}
         </dl>
-        {r.message && <p lang="en">{r.message}</p>}
-        <h2>{t('harvest.report.errors')}</h2>
+        {r.message && (
+          <p class="notice" lang="en">
+            {r.message}
+          </p>
+        )}
+        <h2 id="errors-heading">{t('harvest.report.errors')}</h2>
         {r.report.errors.length ? (
-          <table class="harvest-table">
-            <caption>{t('harvest.report.errors')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('harvest.col.record')}</th>
-                <th scope="col">{t('harvest.col.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.report.errors.map((e) => (
+          <div class="table-scroll">
+            <table class="harvest-table" aria-labelledby="errors-heading">
+              <thead>
                 <tr>
-                  <td>{e.name || e.remoteId || '—'}</td>
-                  <td lang="en">{e.reason}</td>
+                  <th scope="col">{t('harvest.col.record')}</th>
+                  <th scope="col">{t('harvest.col.remoteId')}</th>
+                  <th scope="col">{t('harvest.col.reason')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.report.errors.map((e) => (
+                  <tr>
+                    <td>{e.name || '—'}</td>
+                    <td>
+                      <code>{e.remoteId || '—'}</code>
+                    </td>
+                    <td lang="en">{e.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : (
           <p>{t('harvest.report.noErrors')}</p>
         )}
