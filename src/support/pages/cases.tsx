@@ -5,7 +5,9 @@ import { pick } from '../../core/i18n/index.js';
 import type { CaseDetail, CaseSummary, GuideView, UserRef } from '../service.js';
 import { KINDS, STATUSES, type Status } from '../rules.js';
 import { megabytes } from '../files.js';
-import { Checkbox, date, dateTime, Done, Errors, FileField, Progress, RadioGroup, SelectField, size, StatusBadge, TextField, type FormState } from './common.js';
+import type { FormState } from '../../core/http/forms.js';
+import { Checkbox, FileField, FormErrors, RadioGroup, SelectField, TextArea, TextField } from '../../core/http/fields.js';
+import { date, dateTime, Done, Progress, REQUIRED, size, StatusBadge } from './common.js';
 
 const ACCEPT = '.pdf,.png,.jpg,.jpeg,.docx,.xlsx,application/pdf,image/png,image/jpeg';
 
@@ -102,7 +104,7 @@ function PersonFields({ ctx, form, prefix }: { ctx: PageCtx; form?: FormState; p
       <TextField ctx={ctx} form={form} name={`${prefix}passportNumber`} label={t('support.person.passportNumber')} />
       <TextField ctx={ctx} form={form} name={`${prefix}residenceCardNumber`} label={t('support.person.residenceCardNumber')} hint={t('support.person.residenceCardHint')} />
       <TextField ctx={ctx} form={form} name={`${prefix}dateOfBirth`} type="date" label={t('support.person.dateOfBirth')} />
-      <TextField ctx={ctx} form={form} name={`${prefix}homeAddress`} label={t('support.person.homeAddress')} multiline rows={2} />
+      <TextArea ctx={ctx} form={form} name={`${prefix}homeAddress`} label={t('support.person.homeAddress')} rows={2} />
     </>
   );
 }
@@ -117,19 +119,19 @@ export function NewCase({ ctx, form, staff, maxBytes }: { ctx: PageCtx; form: Fo
       </p>
       <h1>{t('support.new.title')}</h1>
       <p>{t('support.new.lead')}</p>
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/support/cases" enctype="multipart/form-data" class="stack support-form" noValidate>
         <Csrf ctx={ctx} />
         {staff && (
           <>
-            <TextField ctx={ctx} form={form} name="companyId" type="number" label={t('support.new.companyId')} hint={t('support.new.companyIdHint')} required />
+            <TextField ctx={ctx} form={form} name="companyId" type="number" label={t('support.new.companyId')} hint={t('support.new.companyIdHint')} required requiredClass={REQUIRED} />
             <SelectField ctx={ctx} form={form} name="assigneeId" label={t('support.case.assignee')} placeholder={t('support.case.unassigned')} options={staff.map((s) => ({ value: String(s.id), label: s.name }))} />
             <TextField ctx={ctx} form={form} name="dueDate" type="date" label={t('support.case.dueDate')} />
           </>
         )}
-        <RadioGroup ctx={ctx} form={form} name="kind" legend={t('support.new.kind')} required options={KINDS.map((k) => ({ value: k, label: t(`support.kind.${k}`), hint: t(`support.kindHint.${k}`) }))} />
-        <TextField ctx={ctx} form={form} name="title" label={t('support.new.caseTitle')} hint={t('support.new.caseTitleHint')} required />
-        <TextField ctx={ctx} form={form} name="description" label={t('support.new.description')} hint={t('support.new.descriptionHint')} multiline rows={8} required />
+        <RadioGroup ctx={ctx} form={form} name="kind" legend={t('support.new.kind')} required requiredClass={REQUIRED} class="support-radios" itemClass="support-radio" options={KINDS.map((k) => ({ value: k, label: t(`support.kind.${k}`), hint: t(`support.kindHint.${k}`) }))} />
+        <TextField ctx={ctx} form={form} name="title" label={t('support.new.caseTitle')} hint={t('support.new.caseTitleHint')} required requiredClass={REQUIRED} />
+        <TextArea ctx={ctx} form={form} name="description" label={t('support.new.description')} hint={t('support.new.descriptionHint')} rows={8} required requiredClass={REQUIRED} />
         <fieldset class="support-person">
           <legend>{t('support.new.person')}</legend>
           <p class="field-hint">{t('support.person.protected')}</p>
@@ -220,7 +222,7 @@ export function CaseView({ ctx, c, staff, forms, maxBytes, done }: { ctx: PageCt
       {isStaff && (
         <section class="staff-forms" aria-labelledby="manage-title">
           <h2 id="manage-title">{t('support.manage.title')}</h2>
-          <Errors ctx={ctx} form={forms.update} id="manage-errors" />
+          <FormErrors ctx={ctx} form={forms.update} id="manage-errors" />
           <form method="post" action={`/support/cases/${c.id}/update`} class="stack">
             <Csrf ctx={ctx} />
             <SelectField
@@ -276,10 +278,10 @@ export function CaseView({ ctx, c, staff, forms, maxBytes, done }: { ctx: PageCt
           <p class="notice">{t('support.reply.closed')}</p>
         ) : (
           <>
-            <Errors ctx={ctx} form={forms.reply} id="reply-errors" />
+            <FormErrors ctx={ctx} form={forms.reply} id="reply-errors" />
             <form method="post" action={`/support/cases/${c.id}/messages`} enctype="multipart/form-data" class="stack" noValidate>
               <Csrf ctx={ctx} />
-              <TextField ctx={ctx} form={forms.reply} name="body" label={t('support.reply.body')} hint={t('support.reply.hint')} multiline rows={6} />
+              <TextArea ctx={ctx} form={forms.reply} name="body" label={t('support.reply.body')} hint={t('support.reply.hint')} rows={6} />
               <FileField ctx={ctx} form={forms.reply} name="file" label={t('support.file.label')} hint={t('support.file.hint', { max: megabytes(maxBytes) })} accept={ACCEPT} />
               {isStaff && <Checkbox ctx={ctx} form={forms.reply} name="internal" label={t('support.reply.internal')} hint={t('support.reply.internalHint')} />}
               <div>
@@ -375,7 +377,7 @@ export function CaseView({ ctx, c, staff, forms, maxBytes, done }: { ctx: PageCt
       {!closed && (
         <details class="support-add-person" open={!!forms.person?.errors.length}>
           <summary>{t('support.people.add')}</summary>
-          <Errors ctx={ctx} form={forms.person} id="person-errors" />
+          <FormErrors ctx={ctx} form={forms.person} id="person-errors" />
           <form method="post" action={`/support/cases/${c.id}/persons`} class="stack" noValidate>
             <Csrf ctx={ctx} />
             <PersonFields ctx={ctx} form={forms.person} prefix="" />

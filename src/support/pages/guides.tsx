@@ -6,7 +6,9 @@ import type { GuideView } from '../service.js';
 import { KINDS } from '../rules.js';
 import { renderMarkdown } from '../markdown.js';
 import { GuideLinks } from './cases.js';
-import { dateTime, Done, Errors, fieldId, TextField, type FormState } from './common.js';
+import type { FormState } from '../../core/http/forms.js';
+import { Checkbox, CheckboxGroup, FormErrors, TextArea, TextField } from '../../core/http/fields.js';
+import { dateTime, Done, REQUIRED } from './common.js';
 
 export function GuideIndex({ ctx, guides }: { ctx: PageCtx; guides: GuideView[] }): VNode {
   const { t } = ctx;
@@ -118,34 +120,22 @@ export function StaffGuides({ ctx, guides, done }: { ctx: PageCtx; guides: Guide
 
 export function GuideEditor({ ctx, form, guide }: { ctx: PageCtx; form: FormState; guide: GuideView | null }): VNode {
   const { t } = ctx;
-  const chosen = new Set((form.values.categories ?? '').split(',').filter(Boolean));
   return (
     <>
       <p class="breadcrumb">
         <a href="/support/staff/guides">{t('support.guides.staffTitle')}</a>
       </p>
       <h1>{guide ? t('support.guides.editTitle') : t('support.guides.new')}</h1>
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action={guide ? `/support/staff/guides/${guide.id}` : '/support/staff/guides'} class="stack support-guide-form" noValidate>
         <Csrf ctx={ctx} />
-        <TextField ctx={ctx} form={form} name="slug" label={t('support.guides.slug')} hint={t('support.guides.slugHint')} required />
-        <TextField ctx={ctx} form={form} name="titleJa" label={t('support.guides.titleJa')} lang="ja" required />
-        <TextField ctx={ctx} form={form} name="titleEn" label={t('support.guides.titleEn')} lang="en" required />
-        <TextField ctx={ctx} form={form} name="bodyJa" label={t('support.guides.bodyJa')} hint={t('support.guides.bodyHint')} multiline rows={14} lang="ja" required />
-        <TextField ctx={ctx} form={form} name="bodyEn" label={t('support.guides.bodyEn')} hint={t('support.guides.bodyHint')} multiline rows={14} lang="en" required />
-        <fieldset class="support-checks">
-          <legend>{t('support.guides.categories')}</legend>
-          {KINDS.map((k, i) => (
-            <div class="field checkbox">
-              <input type="checkbox" id={i === 0 ? fieldId('categories') : fieldId(`categories-${k}`)} name="categories" value={k} checked={chosen.has(k)} />
-              <label for={i === 0 ? fieldId('categories') : fieldId(`categories-${k}`)}>{t(`support.kind.${k}`)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field checkbox">
-          <input type="checkbox" id={fieldId('published')} name="published" value="1" checked={form.values.published === '1'} />
-          <label for={fieldId('published')}>{t('support.guides.publish')}</label>
-        </div>
+        <TextField ctx={ctx} form={form} name="slug" label={t('support.guides.slug')} hint={t('support.guides.slugHint')} required requiredClass={REQUIRED} />
+        <TextField ctx={ctx} form={form} name="titleJa" label={t('support.guides.titleJa')} lang="ja" required requiredClass={REQUIRED} />
+        <TextField ctx={ctx} form={form} name="titleEn" label={t('support.guides.titleEn')} lang="en" required requiredClass={REQUIRED} />
+        <TextArea ctx={ctx} form={form} name="bodyJa" label={t('support.guides.bodyJa')} hint={t('support.guides.bodyHint')} rows={14} lang="ja" required requiredClass={REQUIRED} />
+        <TextArea ctx={ctx} form={form} name="bodyEn" label={t('support.guides.bodyEn')} hint={t('support.guides.bodyHint')} rows={14} lang="en" required requiredClass={REQUIRED} />
+        <CheckboxGroup ctx={ctx} form={form} name="categories" legend={t('support.guides.categories')} class="support-checks" options={KINDS.map((k) => ({ value: k, label: t(`support.kind.${k}`) }))} />
+        <Checkbox ctx={ctx} form={form} name="published" label={t('support.guides.publish')} />
         <div>
           <button type="submit">{t('support.guides.save')}</button>
         </div>

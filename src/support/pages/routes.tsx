@@ -13,7 +13,7 @@ import { sendDocument, PEOPLE, STAFF } from '../routes.js';
 import { CaseView, NewCase, SupportHome, type CaseForms } from './cases.js';
 import { OutboxPage, StaffCases, type StaffFilter } from './staff.js';
 import { GuideEditor, GuideIndex, GuidePage, StaffGuides } from './guides.js';
-import { emptyForm, type FormState } from './common.js';
+import { emptyForm, type FormState } from '../../core/http/forms.js';
 
 const PAGE_SIZE = 50;
 

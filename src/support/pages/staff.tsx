@@ -6,7 +6,8 @@ import type { OutboxEntry, MailStatus } from '../../core/mail/index.js';
 import type { CaseSummary, CompanyRef, UserRef } from '../service.js';
 import { KINDS, STATUSES } from '../rules.js';
 import { CaseTable } from './cases.js';
-import { dateTime, Done, fieldId } from './common.js';
+import { Checkbox, SelectField } from '../../core/http/fields.js';
+import { dateTime, Done } from './common.js';
 
 export interface StaffFilter {
   status?: string;
@@ -14,23 +15,6 @@ export interface StaffFilter {
   assigneeId?: string;
   companyId?: string;
   overdue?: string;
-}
-
-function Select({ ctx, name, label, value, options }: { ctx: PageCtx; name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }): VNode {
-  const id = fieldId(name);
-  void ctx;
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select id={id} name={name}>
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === (value ?? '')}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 export function StaffCases({ ctx, cases, total, filter, staff, companies, page, pageSize, done }: { ctx: PageCtx; cases: CaseSummary[]; total: number; filter: StaffFilter; staff: UserRef[]; companies: CompanyRef[]; page: number; pageSize: number; done?: string }): VNode {
@@ -63,14 +47,11 @@ export function StaffCases({ ctx, cases, total, filter, staff, companies, page, 
         </li>
       </ul>
       <form method="get" action="/support/staff" class="support-filter" aria-label={t('support.staff.filter')}>
-        <Select ctx={ctx} name="status" label={t('support.col.status')} value={filter.status} options={[{ value: '', label: t('support.filter.any') }, { value: 'active', label: t('support.filter.active') }, ...STATUSES.map((s) => ({ value: s, label: t(`support.status.${s}`) }))]} />
-        <Select ctx={ctx} name="kind" label={t('support.col.kind')} value={filter.kind} options={[{ value: '', label: t('support.filter.any') }, ...KINDS.map((k) => ({ value: k, label: t(`support.kind.${k}`) }))]} />
-        <Select ctx={ctx} name="assigneeId" label={t('support.col.assignee')} value={filter.assigneeId} options={[{ value: '', label: t('support.filter.any') }, { value: '0', label: t('support.case.unassigned') }, ...staff.map((s) => ({ value: String(s.id), label: s.name }))]} />
-        <Select ctx={ctx} name="companyId" label={t('support.col.company')} value={filter.companyId} options={[{ value: '', label: t('support.filter.any') }, ...companies.map((c) => ({ value: String(c.id), label: pick(ctx.lang, c.name.ja, c.name.en) }))]} />
-        <div class="field checkbox">
-          <input type="checkbox" id="f-overdue" name="overdue" value="1" checked={filter.overdue === '1'} />
-          <label for="f-overdue">{t('support.filter.overdue')}</label>
-        </div>
+        <SelectField ctx={ctx} name="status" label={t('support.col.status')} value={filter.status} options={[{ value: '', label: t('support.filter.any') }, { value: 'active', label: t('support.filter.active') }, ...STATUSES.map((s) => ({ value: s, label: t(`support.status.${s}`) }))]} />
+        <SelectField ctx={ctx} name="kind" label={t('support.col.kind')} value={filter.kind} options={[{ value: '', label: t('support.filter.any') }, ...KINDS.map((k) => ({ value: k, label: t(`support.kind.${k}`) }))]} />
+        <SelectField ctx={ctx} name="assigneeId" label={t('support.col.assignee')} value={filter.assigneeId} options={[{ value: '', label: t('support.filter.any') }, { value: '0', label: t('support.case.unassigned') }, ...staff.map((s) => ({ value: String(s.id), label: s.name }))]} />
+        <SelectField ctx={ctx} name="companyId" label={t('support.col.company')} value={filter.companyId} options={[{ value: '', label: t('support.filter.any') }, ...companies.map((c) => ({ value: String(c.id), label: pick(ctx.lang, c.name.ja, c.name.en) }))]} />
+        <Checkbox ctx={ctx} name="overdue" label={t('support.filter.overdue')} checked={filter.overdue === '1'} />
         <div>
           <button type="submit">{t('support.filter.submit')}</button>
         </div>
