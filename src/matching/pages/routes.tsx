@@ -10,7 +10,8 @@ import { unplacedWhy, MEMBERS, STAFF } from '../routes.js';
 import type { MeetingView } from '../service.js';
 import type { SessionInput } from '../fairs.js';
 import { isCardKind, isJsicMajor, isRegion } from '../rules.js';
-import { emptyForm, sendTable, type FormState, type Table } from './common.js';
+import { emptyForm, type FormState } from '../../core/http/forms.js';
+import { sendTable, type Table } from './common.js';
 import {
   AgendaPage,
   CardFormPage,

@@ -5,12 +5,16 @@ import { formatFiscalYear } from '../../core/fiscal.js';
 import type { CardView, MeetingView, OutcomeReport, ProfileView, RecommendationView, RequestView } from '../service.js';
 import type { AgendaView, FairView, ScheduleView, UnplacedView } from '../fairs.js';
 import { CARD_KINDS, CARD_STATUSES, JSIC_MAJORS, MATCHING_KINDS, OUTCOMES, REGIONS, type MatchingSettings } from '../rules.js';
-import { ActionForm, Checkboxes, Errors, ExportLinks, Notice, Pager, SelectField, TextField, bi, date, dateTime, nameOf, time, type FormState } from './common.js';
+import type { FormState } from '../../core/http/forms.js';
+import { CheckboxGroup, FormErrors, SelectField, TextArea, TextField, type Option } from '../../core/http/fields.js';
+import { ActionForm, ExportLinks, Notice, Pager, bi, date, dateTime, nameOf, time } from './common.js';
 
-const kindOptions = (ctx: PageCtx): Array<[string, string]> => CARD_KINDS.map((k) => [k, ctx.t(`matching.kind.${k}`)]);
-const jsicOptions = (ctx: PageCtx): Array<[string, string]> => JSIC_MAJORS.map((j) => [j, ctx.t(`matching.jsic.${j}`)]);
-const regionOptions = (ctx: PageCtx): Array<[string, string]> => REGIONS.map((r) => [r, ctx.t(`matching.region.${r}`)]);
-const mkindOptions = (ctx: PageCtx): Array<[string, string]> => MATCHING_KINDS.map((k) => [k, ctx.t(`matching.mkind.${k}`)]);
+const kindOptions = (ctx: PageCtx): Option[] => CARD_KINDS.map((k) => ({ value: k, label: ctx.t(`matching.kind.${k}`) }));
+const jsicOptions = (ctx: PageCtx): Option[] => JSIC_MAJORS.map((j) => ({ value: j, label: ctx.t(`matching.jsic.${j}`) }));
+const regionOptions = (ctx: PageCtx): Option[] => REGIONS.map((r) => ({ value: r, label: ctx.t(`matching.region.${r}`) }));
+const mkindOptions = (ctx: PageCtx): Option[] => MATCHING_KINDS.map((k) => ({ value: k, label: ctx.t(`matching.mkind.${k}`) }));
+/** Checkboxes in columns (kabuto.css). */
+const CHECK_COLUMNS = 'plain matching-checks';
 const isStaff = (ctx: PageCtx) => ctx.user?.role === 'staff' || ctx.user?.role === 'admin';
 
 export function SubNav({ ctx }: { ctx: PageCtx }): VNode {
@@ -117,11 +121,11 @@ export function MarketPage({ ctx, q, result, limit, offset }: { ctx: PageCtx; q:
       <SubNav ctx={ctx} />
       <form method="get" action="/matching/market" class="filter-form matching-filters" role="search">
         <TextField ctx={ctx} name="q" label={ctx.t('matching.field.q')} hint={ctx.t('matching.field.qHint')} value={q.q} />
-        <SelectField ctx={ctx} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.kind} />
-        <SelectField ctx={ctx} name="jsic" label={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.jsic} />
+        <SelectField ctx={ctx} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} placeholder={ctx.t('matching.page.any')} value={q.kind} />
+        <SelectField ctx={ctx} name="jsic" label={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} placeholder={ctx.t('matching.page.any')} value={q.jsic} />
         <TextField ctx={ctx} name="country" label={ctx.t('matching.field.country')} hint={ctx.t('matching.field.countryHint')} value={q.country} />
-        <SelectField ctx={ctx} name="language" label={ctx.t('matching.field.language')} options={(['ja', 'en', 'both'] as const).map((l) => [l, ctx.t(`matching.language.${l}`)])} empty={ctx.t('matching.page.any')} value={q.language} />
-        <SelectField ctx={ctx} name="region" label={ctx.t('matching.field.region')} options={regionOptions(ctx)} empty={ctx.t('matching.page.any')} value={q.region} />
+        <SelectField ctx={ctx} name="language" label={ctx.t('matching.field.language')} options={(['ja', 'en', 'both'] as const).map((l) => ({ value: l, label: ctx.t(`matching.language.${l}`) }))} placeholder={ctx.t('matching.page.any')} value={q.language} />
+        <SelectField ctx={ctx} name="region" label={ctx.t('matching.field.region')} options={regionOptions(ctx)} placeholder={ctx.t('matching.page.any')} value={q.region} />
         <button type="submit">{ctx.t('matching.page.search')}</button>
       </form>
       <p class="result-count" role="status">
@@ -210,9 +214,9 @@ export function CardPage({ ctx, card, own, form, reviewForm, notice }: { ctx: Pa
           <h2>{ctx.t('matching.page.review')}</h2>
           <form method="post" action={`/matching/cards/${card.id}/review`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={reviewForm} />
-            <SelectField ctx={ctx} form={reviewForm} name="decision" label={ctx.t('matching.field.decision')} options={[['approved', ctx.t('matching.page.approve')], ['rejected', ctx.t('matching.page.reject')]]} />
-            <TextField ctx={ctx} form={reviewForm} name="note" label={ctx.t('matching.field.reviewNote')} multiline />
+            <FormErrors ctx={ctx} form={reviewForm} />
+            <SelectField ctx={ctx} form={reviewForm} name="decision" label={ctx.t('matching.field.decision')} options={[{ value: 'approved', label: ctx.t('matching.page.approve') }, { value: 'rejected', label: ctx.t('matching.page.reject') }]} />
+            <TextArea ctx={ctx} form={reviewForm} name="note" label={ctx.t('matching.field.reviewNote')} />
             <button type="submit">{ctx.t('matching.page.saveReview')}</button>
           </form>
         </section>
@@ -222,8 +226,8 @@ export function CardPage({ ctx, card, own, form, reviewForm, notice }: { ctx: Pa
           <h2>{ctx.t('matching.page.requestMeeting')}</h2>
           <form method="post" action={`/matching/cards/${card.id}/request`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={form} />
-            <TextField ctx={ctx} form={form} name="message" label={ctx.t('matching.field.message')} hint={ctx.t('matching.field.messageHint')} multiline required />
+            <FormErrors ctx={ctx} form={form} />
+            <TextArea ctx={ctx} form={form} name="message" label={ctx.t('matching.field.message')} hint={ctx.t('matching.field.messageHint')} required />
             <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
           </form>
         </section>
@@ -238,17 +242,17 @@ export function CardFormPage({ ctx, form, action, title, staffCompany }: { ctx: 
     <>
       <h1>{title}</h1>
       <SubNav ctx={ctx} />
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action={action} class="stack matching-form">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         {staffCompany && <TextField ctx={ctx} form={form} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />}
         <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} required />
         <TextField ctx={ctx} form={form} name="titleJa" label={ctx.t('matching.field.titleJa')} />
         <TextField ctx={ctx} form={form} name="titleEn" label={ctx.t('matching.field.titleEn')} hint={ctx.t('matching.field.titleHint')} />
-        <TextField ctx={ctx} form={form} name="bodyJa" label={ctx.t('matching.field.bodyJa')} multiline />
-        <TextField ctx={ctx} form={form} name="bodyEn" label={ctx.t('matching.field.bodyEn')} multiline />
-        <Checkboxes ctx={ctx} name="jsic" legend={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} checked={checked('jsic')} form={form.errors.length ? form : undefined} />
-        <Checkboxes ctx={ctx} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} form={form.errors.length ? form : undefined} />
+        <TextArea ctx={ctx} form={form} name="bodyJa" label={ctx.t('matching.field.bodyJa')} />
+        <TextArea ctx={ctx} form={form} name="bodyEn" label={ctx.t('matching.field.bodyEn')} />
+        <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="jsic" legend={ctx.t('matching.field.jsic')} options={jsicOptions(ctx)} checked={checked('jsic')} form={form.errors.length ? form : undefined} />
+        <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} form={form.errors.length ? form : undefined} />
         <TextField ctx={ctx} form={form} name="tags" label={ctx.t('matching.field.tags')} hint={ctx.t('matching.field.tagsHint')} />
         <p class="field-hint">{ctx.t('matching.page.reviewNotice')}</p>
         <button type="submit">{ctx.t('matching.page.save')}</button>
@@ -333,13 +337,13 @@ export function ProfilePage({ ctx, form }: { ctx: PageCtx; form: FormState }): V
     <>
       <h1>{ctx.t('matching.page.editProfile')}</h1>
       <SubNav ctx={ctx} />
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/matching/profile" class="stack matching-form">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
-        <TextField ctx={ctx} form={form} name="summaryJa" label={ctx.t('matching.field.summaryJa')} multiline />
-        <TextField ctx={ctx} form={form} name="summaryEn" label={ctx.t('matching.field.summaryEn')} multiline />
-        <Checkboxes ctx={ctx} name="languages" legend={ctx.t('matching.field.languages')} options={[['ja', ctx.t('matching.language.ja')], ['en', ctx.t('matching.language.en')]]} checked={checked('languages')} />
-        <Checkboxes ctx={ctx} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} />
+        <TextArea ctx={ctx} form={form} name="summaryJa" label={ctx.t('matching.field.summaryJa')} />
+        <TextArea ctx={ctx} form={form} name="summaryEn" label={ctx.t('matching.field.summaryEn')} />
+        <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="languages" legend={ctx.t('matching.field.languages')} options={[{ value: 'ja', label: ctx.t('matching.language.ja') }, { value: 'en', label: ctx.t('matching.language.en') }]} checked={checked('languages')} />
+        <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} />
         <button type="submit">{ctx.t('matching.page.save')}</button>
       </form>
     </>
@@ -475,10 +479,10 @@ export function RequestPage({ ctx, r, canAnswer, canCancel, form, notice }: { ct
           <h2>{ctx.t('matching.page.answer')}</h2>
           <form method="post" action={`/matching/requests/${r.id}/answer`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={form} />
-            <SelectField ctx={ctx} form={form} name="decision" label={ctx.t('matching.field.decision')} options={[['accept', ctx.t('matching.page.accept')], ['decline', ctx.t('matching.page.decline')]]} />
+            <FormErrors ctx={ctx} form={form} />
+            <SelectField ctx={ctx} form={form} name="decision" label={ctx.t('matching.field.decision')} options={[{ value: 'accept', label: ctx.t('matching.page.accept') }, { value: 'decline', label: ctx.t('matching.page.decline') }]} />
             <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
-            <TextField ctx={ctx} form={form} name="note" label={ctx.t('matching.field.answerNote')} multiline />
+            <TextArea ctx={ctx} form={form} name="note" label={ctx.t('matching.field.answerNote')} />
             <button type="submit">{ctx.t('matching.page.sendAnswer')}</button>
           </form>
         </section>
@@ -600,7 +604,7 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
           <h2>{ctx.t('matching.page.recordHeld')}</h2>
           <form method="post" action={`/matching/meetings/${m.id}/held`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={forms.held} />
+            <FormErrors ctx={ctx} form={forms.held} />
             <input type="hidden" name="held" value="1" />
             <TextField ctx={ctx} form={forms.held} name="heldOn" type="date" label={ctx.t('matching.field.heldOn')} />
             <button type="submit">{ctx.t('matching.page.markHeld')}</button>
@@ -630,9 +634,9 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
             {!staff && (
               <form method="post" action={`/matching/meetings/${m.id}/rating`} class="stack">
                 <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <Errors ctx={ctx} form={forms.rating} />
-                <SelectField ctx={ctx} form={forms.rating} name="score" label={ctx.t('matching.field.score')} options={[5, 4, 3, 2, 1].map((n) => [String(n), ctx.t('matching.page.stars', { n })])} value={myRating ? String(myRating.score) : undefined} />
-                <TextField ctx={ctx} form={forms.rating} name="comment" label={ctx.t('matching.field.comment')} multiline value={myRating?.comment ?? undefined} />
+                <FormErrors ctx={ctx} form={forms.rating} />
+                <SelectField ctx={ctx} form={forms.rating} name="score" label={ctx.t('matching.field.score')} options={[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: ctx.t('matching.page.stars', { n }) }))} value={myRating ? String(myRating.score) : undefined} />
+                <TextArea ctx={ctx} form={forms.rating} name="comment" label={ctx.t('matching.field.comment')} value={myRating?.comment ?? undefined} />
                 <button type="submit">{ctx.t('matching.page.rate')}</button>
               </form>
             )}
@@ -654,9 +658,9 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
             {!staff && (
               <form method="post" action={`/matching/meetings/${m.id}/outcome`} class="stack">
                 <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <Errors ctx={ctx} form={forms.outcome} />
-                <SelectField ctx={ctx} form={forms.outcome} name="outcome" label={ctx.t('matching.field.outcome')} options={OUTCOMES.map((o) => [o, ctx.t(`matching.outcome.${o}`)])} value={myFollowup?.outcome ?? undefined} />
-                <TextField ctx={ctx} form={forms.outcome} name="note" label={ctx.t('matching.field.note')} multiline value={myFollowup?.note ?? undefined} />
+                <FormErrors ctx={ctx} form={forms.outcome} />
+                <SelectField ctx={ctx} form={forms.outcome} name="outcome" label={ctx.t('matching.field.outcome')} options={OUTCOMES.map((o) => ({ value: o, label: ctx.t(`matching.outcome.${o}`) }))} value={myFollowup?.outcome ?? undefined} />
+                <TextArea ctx={ctx} form={forms.outcome} name="note" label={ctx.t('matching.field.note')} value={myFollowup?.note ?? undefined} />
                 <button type="submit">{ctx.t('matching.page.saveOutcome')}</button>
               </form>
             )}
@@ -698,15 +702,15 @@ export function IntroducePage({ ctx, form }: { ctx: PageCtx; form: FormState }):
       <h1>{ctx.t('matching.page.introduce')}</h1>
       <SubNav ctx={ctx} />
       <p class="lead">{ctx.t('matching.page.introduceLead')}</p>
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/matching/introductions" class="stack matching-form">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         <TextField ctx={ctx} form={form} name="companyA" label={ctx.t('matching.field.companyA')} hint={ctx.t('matching.field.companyIdHint')} required />
         <TextField ctx={ctx} form={form} name="companyB" label={ctx.t('matching.field.companyB')} hint={ctx.t('matching.field.companyIdHint')} required />
         <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.matchingKind')} options={mkindOptions(ctx)} />
         <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
-        <TextField ctx={ctx} form={form} name="note" label={ctx.t('matching.field.note')} multiline />
-        <SelectField ctx={ctx} form={form} name="arrangedByCity" label={ctx.t('matching.field.arrangedBy')} options={[['1', ctx.t('matching.channel.staff')], ['0', ctx.t('matching.channel.other')]]} />
+        <TextArea ctx={ctx} form={form} name="note" label={ctx.t('matching.field.note')} />
+        <SelectField ctx={ctx} form={form} name="arrangedByCity" label={ctx.t('matching.field.arrangedBy')} options={[{ value: '1', label: ctx.t('matching.channel.staff') }, { value: '0', label: ctx.t('matching.channel.other') }]} />
         <button type="submit">{ctx.t('matching.page.saveIntroduction')}</button>
       </form>
     </>
@@ -774,7 +778,7 @@ export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): 
     <>
       <h1>{ctx.t('matching.page.newFair')}</h1>
       <SubNav ctx={ctx} />
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/matching/fairs" class="stack matching-form">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         <TextField ctx={ctx} form={form} name="nameJa" label={ctx.t('matching.field.fairNameJa')} required />
@@ -794,8 +798,8 @@ export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): 
             <TextField ctx={ctx} form={form} name={`sessions.${i}.breakMinutes`} type="number" min={0} max={120} label={ctx.t('matching.field.breakMinutes')} />
           </fieldset>
         ))}
-        <TextField ctx={ctx} form={form} name="tables" label={ctx.t('matching.field.tables')} hint={ctx.t('matching.field.tablesHint')} multiline required />
-        <SelectField ctx={ctx} form={form} name="status" label={ctx.t('matching.field.status')} options={(['draft', 'open'] as const).map((s) => [s, ctx.t(`matching.fstatus.${s}`)])} />
+        <TextArea ctx={ctx} form={form} name="tables" label={ctx.t('matching.field.tables')} hint={ctx.t('matching.field.tablesHint')} required />
+        <SelectField ctx={ctx} form={form} name="status" label={ctx.t('matching.field.status')} options={(['draft', 'open'] as const).map((s) => ({ value: s, label: ctx.t(`matching.fstatus.${s}`) }))} />
         <button type="submit">{ctx.t('matching.page.createFair')}</button>
       </form>
     </>
@@ -866,11 +870,12 @@ export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: {
             <h2>{ctx.t('matching.page.availability')}</h2>
             <form method="post" action={`/matching/fairs/${fair.id}/availability`} class="stack">
               <input type="hidden" name="_csrf" value={ctx.csrf} />
-              <Checkboxes
+              <CheckboxGroup
                 ctx={ctx}
+                listClass={CHECK_COLUMNS}
                 name="unavailable"
                 legend={ctx.t('matching.page.unavailableLegend')}
-                options={fair.sessions.flatMap((s) => s.slots.map((x) => [String(x.id), `${date(ctx, s.date)} ${time(x.startsAt)}–${time(x.endsAt)}`] as [string, string]))}
+                options={fair.sessions.flatMap((s) => s.slots.map((x) => ({ value: String(x.id), label: `${date(ctx, s.date)} ${time(x.startsAt)}–${time(x.endsAt)}` })))}
                 checked={unavailable.map(String)}
               />
               <button type="submit">{ctx.t('matching.page.save')}</button>
@@ -881,9 +886,9 @@ export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: {
               <h2>{ctx.t('matching.page.requestMeeting')}</h2>
               <form method="post" action={`/matching/fairs/${fair.id}/requests`} class="stack">
                 <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <Errors ctx={ctx} form={forms.request} />
-                <SelectField ctx={ctx} form={forms.request} name="toCompanyId" label={ctx.t('matching.field.to')} options={others.map((p) => [String(p.company.id), `${nameOf(p.company, ctx.lang)} (${p.group})`])} required />
-                <TextField ctx={ctx} form={forms.request} name="message" label={ctx.t('matching.field.message')} multiline required />
+                <FormErrors ctx={ctx} form={forms.request} />
+                <SelectField ctx={ctx} form={forms.request} name="toCompanyId" label={ctx.t('matching.field.to')} options={others.map((p) => ({ value: String(p.company.id), label: `${nameOf(p.company, ctx.lang)} (${p.group})` }))} required />
+                <TextArea ctx={ctx} form={forms.request} name="message" label={ctx.t('matching.field.message')} required />
                 <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
               </form>
             </section>
@@ -926,15 +931,15 @@ export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: {
           <h2>{ctx.t('matching.page.manageFair')}</h2>
           <form method="post" action={`/matching/fairs/${fair.id}/participants`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={forms.participant} />
+            <FormErrors ctx={ctx} form={forms.participant} />
             <TextField ctx={ctx} form={forms.participant} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />
             <TextField ctx={ctx} form={forms.participant} name="group" label={ctx.t('matching.field.group')} hint={ctx.t('matching.field.groupHint')} />
             <button type="submit">{ctx.t('matching.page.addParticipant')}</button>
           </form>
           <form method="post" action={`/matching/fairs/${fair.id}/rules`} class="stack">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Errors ctx={ctx} form={forms.rules} />
-            <TextField ctx={ctx} form={forms.rules} name="rules" label={ctx.t('matching.field.rules')} hint={ctx.t('matching.field.rulesHint')} multiline value={fair.rules.map((r) => `${r.a}, ${r.b}`).join('\n')} />
+            <FormErrors ctx={ctx} form={forms.rules} />
+            <TextArea ctx={ctx} form={forms.rules} name="rules" label={ctx.t('matching.field.rules')} hint={ctx.t('matching.field.rulesHint')} value={fair.rules.map((r) => `${r.a}, ${r.b}`).join('\n')} />
             <button type="submit">{ctx.t('matching.page.saveRules')}</button>
           </form>
           <div class="matching-actions">
@@ -1232,7 +1237,7 @@ export function SettingsPage({ ctx, form, notice }: { ctx: PageCtx; form: FormSt
       <h1>{ctx.t('matching.page.settings')}</h1>
       <SubNav ctx={ctx} />
       <Notice text={notice} />
-      <Errors ctx={ctx} form={form} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action="/matching/settings" class="stack">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         <TextField ctx={ctx} form={form} name="requestExpiryDays" type="number" min={1} max={90} label={ctx.t('matching.field.requestExpiryDays')} />
