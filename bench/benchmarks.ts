@@ -7,6 +7,7 @@ import { catalogShowBench } from './catalog-show.js';
 import { attractionBoardBench } from './attraction-board.js';
 import { matchingBench } from './matching.js';
 import { catalogHarvestBench } from './catalog-harvest.js';
+import { catalogHttpBench } from './catalog-http.js';
 
 /** Every benchmark `npm run bench` runs, in order. A module adds its own here (bench/<module>.ts). */
-export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench, attractionBoardBench, matchingBench, catalogHarvestBench];
+export const benchmarks: Benchmark[] = [planBench, catalogTokenizerBench, catalogSearchBench, companiesBench, catalogShowBench, attractionBoardBench, matchingBench, catalogHarvestBench, catalogHttpBench];

@@ -20,11 +20,12 @@ import { openTarget, seedTargets, sqlitePathFor, PG_SERVER, SIZES, TAGS, ORGS, t
 import { searchDatasets, type SearchParams } from '../src/catalog/search/index.js';
 import { textTopQuery } from '../src/catalog/search/fts.js';
 import { parseQuery } from '../src/catalog/search/query.js';
-import { openDatabase, type Dialect } from '../src/core/db/index.js';
+import { openDatabase, type Db, type Dialect } from '../src/core/db/index.js';
 import { migrateToLatest } from '../src/core/db/migrate.js';
 
-const FACETS = ['organization', 'tags', 'res_format', 'license_id'];
-const BANDS = [
+export const FACETS = ['organization', 'tags', 'res_format', 'license_id'];
+/** Hit-count bands; the ≤ 1k band also holds the queries without a hit. */
+export const BANDS = [
   { name: 'le1k', max: 1000 },
   { name: 'le50k', max: 50_000 },
   { name: 'gt50k', max: Infinity },
@@ -43,12 +44,12 @@ export function benchQueries(n = 200): string[] {
   return out;
 }
 
-const pct = (xs: number[], p: number) => {
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-async function pgReachable(): Promise<boolean> {
+export async function pgReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres`, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();
@@ -60,14 +61,17 @@ async function pgReachable(): Promise<boolean> {
   }
 }
 
+/** The floor of a search: the same full-text match, ordering and LIMIT 20, without facets, filters or highlights. */
+export async function engineFloor(db: Db, dialect: Dialect, q: string): Promise<void> {
+  const node = parseQuery(q, { mode: 'q', now: Date.now() });
+  if (node) await textTopQuery(dialect, node, 20).execute(db);
+}
+
 async function* measure(opts: BenchOptions, t: SeedTarget, label: string, queries: string[], reps: number): AsyncGenerator<BenchLine> {
   const { db } = t.handle;
   const dialect: Dialect = t.dialect;
   const params = (q: string): SearchParams => ({ q, facetFields: FACETS, facetLimit: 50, facetMinCount: 1, rows: 20, start: 0, visibility: { includePrivate: false, orgs: [] } });
-  const floor = async (q: string) => {
-    const node = parseQuery(q, { mode: 'q', now: Date.now() });
-    if (node) await textTopQuery(dialect, node, 20).execute(db);
-  };
+  const floor = (q: string) => engineFloor(db, dialect, q);
   const name = (rest: string) => `catalog-search-${label}-${rest}-${dialect}`;
 
   // Cold: the first search of the process loads the facet arrays.
