@@ -8,4 +8,5 @@ export function prepareDoc(doc: DatasetSearchDoc): PreparedSearchDoc {
   return { doc } as unknown as PreparedSearchDoc;
 }
 export async function writeDoc(_trx: Trx, _dialect: Dialect, _doc: PreparedSearchDoc): Promise<void> {}
+export async function writeDocs(_trx: Trx, _dialect: Dialect, _docs: PreparedSearchDoc[]): Promise<void> {}
 export async function deleteDoc(_trx: Trx, _dialect: Dialect, _id: string): Promise<void> {}

@@ -14,6 +14,7 @@ import {
   SearchError,
   SearchQueryError,
   writeSearchDoc,
+  writeSearchDocs,
   type DatasetSearchDoc,
   type PreparedSearchDoc,
   type SearchParams,
@@ -29,6 +30,11 @@ export function prepareDoc(doc: DatasetSearchDoc): PreparedSearchDoc {
 
 export async function writeDoc(trx: Trx, dialect: Dialect, doc: PreparedSearchDoc): Promise<void> {
   await writeSearchDoc(trx, dialect, doc);
+}
+
+/** Many documents in one go (batched writes: a harvest page, an import). */
+export async function writeDocs(trx: Trx, dialect: Dialect, docs: PreparedSearchDoc[]): Promise<void> {
+  await writeSearchDocs(trx, dialect, docs);
 }
 
 export async function deleteDoc(trx: Trx, dialect: Dialect, id: string): Promise<void> {

@@ -9,14 +9,14 @@ import type { Db, Dialect, Trx } from '../core/db/index.js';
 import type { Clock } from '../core/clock.js';
 import type { AuthUser } from '../core/auth/service.js';
 import { actorOf } from '../core/auth/service.js';
-import { audit, systemActor, type Actor } from '../core/audit.js';
+import { audit, auditMany, systemActor, type Actor } from '../core/audit.js';
 import { bumpVersion } from '../core/versions.js';
 import { DomainError, type FieldProblem } from '../core/errors.js';
-import { catalogStore, type DatasetRow, type FullDataset, type GroupRow, type OrgRow, type ResourceRow } from './store.js';
+import { catalogStore, type DatasetRow, type FullDataset, type GroupRow, type LicenceRow, type OrgRow, type ResourceRow } from './store.js';
 import { inputOf, packageDict, resourceInputOf, searchDocOf, type PackageDict } from './dictize.js';
 import { nameProblem, isDict, validatePackage, validateResource, type DataDict, type DatasetInput, type Issue, type Lookups, type ResourceInput } from './validate.js';
 import { inspectUpload, UploadStore, type UploadedFile } from './uploads.js';
-import { deleteDoc, prepareDoc, writeDoc, type PreparedSearchDoc, type SearchParams } from './search-port.js';
+import { deleteDoc, prepareDoc, writeDoc, writeDocs, type PreparedSearchDoc, type SearchParams } from './search-port.js';
 
 /** Who is calling: a user (or nobody), and the actor written to the audit log. `system` bypasses access checks (seed, import). */
 export interface Caller {
@@ -89,6 +89,34 @@ interface PlannedResource {
 export interface WriteResult {
   full: FullDataset;
   changed: boolean;
+}
+
+/** One item's outcome in saveMany. */
+export type BatchOutcome = { ok: true; full: FullDataset; changed: boolean; created: boolean } | { ok: false; error: unknown };
+
+/** Organizations, categories and licences as a write reads them (memoized over a batch). */
+interface WriteRefs {
+  org(ref: string): Promise<OrgRow | undefined>;
+  licence(id: string): Promise<LicenceRow | undefined>;
+  groups(ids: string[]): Promise<GroupRow[]>;
+}
+
+/** A dataset ready to be written: everything computed before the transaction opens. */
+interface ComposedWrite {
+  c: Caller;
+  current: FullDataset | null;
+  after: FullDataset;
+  groupIds: string[];
+  tagNames: string[];
+  planned: PlannedResource[];
+  now: string;
+  doc: PreparedSearchDoc;
+}
+
+function slices<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
 }
 
 export class CatalogService {
@@ -426,6 +454,47 @@ export class CatalogService {
   }
 
   private async saveOnce(c: Caller, input: DatasetInput, current: FullDataset | null, opts: { times?: SourceTimes; uploads?: Map<number, UploadedFile> }): Promise<WriteResult> {
+    const composed = await this.compose(c, input, current, opts, this.refs());
+    if (!composed.write) return { full: composed.full, changed: false };
+    const w = composed.write;
+    const written: string[] = [];
+    try {
+      for (const p of w.planned) if (p.upload) {
+        await this.uploads.put(p.upload.key, p.upload.bytes);
+        written.push(p.upload.key);
+      }
+      await this.db.transaction().execute((trx) => this.writeComposed(trx, [w]));
+    } catch (err) {
+      for (const key of written) await this.uploads.remove(key);
+      if (isUniqueViolation(err)) throw invalid([{ field: 'name', code: 'nameTaken', message: 'That URL is already in use.' }]);
+      throw err;
+    }
+    // Files no longer referenced (replaced or removed resources) go once the new state is committed.
+    const kept = new Set(w.after.resources.map((r) => r.upload_key).filter(Boolean));
+    for (const r of current?.resources ?? []) if (r.upload_key && !kept.has(r.upload_key)) await this.uploads.remove(r.upload_key);
+    const fresh = await this.full(w.after.row.id);
+    return { full: fresh ?? w.after, changed: true };
+  }
+
+  /** Organizations, categories and licences as a write needs them, read once per write (or per batch). */
+  private refs(): WriteRefs {
+    const orgs = new Map<string, Promise<OrgRow | undefined>>();
+    const licences = new Map<string, Promise<LicenceRow | undefined>>();
+    const groups = new Map<string, Promise<GroupRow | undefined>>();
+    const memo = <T>(m: Map<string, Promise<T>>, k: string, f: () => Promise<T>) => {
+      let v = m.get(k);
+      if (!v) m.set(k, (v = f()));
+      return v;
+    };
+    return {
+      org: (ref) => memo(orgs, ref, () => catalogStore.orgByIdOrName(this.db, ref)),
+      licence: (id) => memo(licences, id, () => catalogStore.licence(this.db, id)),
+      groups: async (ids) => (await Promise.all(ids.map((id) => memo(groups, id, async () => (await catalogStore.groupsByIds(this.db, [id]))[0])))).filter((g): g is GroupRow => !!g),
+    };
+  }
+
+  /** The dataset as it will be after the write (rows, resources, search document), or the current one when nothing changes. */
+  private async compose(c: Caller, input: DatasetInput, current: FullDataset | null, opts: { times?: SourceTimes; uploads?: Map<number, UploadedFile> }, refs: WriteRefs): Promise<{ full: FullDataset; write?: ComposedWrite }> {
     const clock = this.deps.clock;
     const now = clock.now().toISOString();
     const times = c.system ? opts.times : undefined;
@@ -434,11 +503,7 @@ export class CatalogService {
     const planned = await this.planResources(resourcesIn, current, id, opts.uploads, !!times);
     const groupIds = input.groups ?? current?.groups.map((g) => g.id) ?? [];
 
-    const [org, groups, licence] = await Promise.all([
-      catalogStore.orgByIdOrName(this.db, input.owner_org),
-      catalogStore.groupsByIds(this.db, groupIds),
-      input.license_id ? catalogStore.licence(this.db, input.license_id) : Promise.resolve(undefined),
-    ]);
+    const [org, groups, licence] = await Promise.all([refs.org(input.owner_org), refs.groups(groupIds), input.license_id ? refs.licence(input.license_id) : Promise.resolve(undefined)]);
     if (!org) throw invalid([{ field: 'owner_org', code: 'orgNotFound', message: 'Organization does not exist' }]);
 
     const published = input.state === 'active' && !input.private;
@@ -499,42 +564,200 @@ export class CatalogService {
       resources: resourceRows,
       licence: licence ?? null,
     };
-
-    if (current && !changed(current, after)) return { full: current, changed: false };
-
-    const doc: PreparedSearchDoc = prepareDoc(searchDocOf(after));
-    const written: string[] = [];
-    try {
-      for (const p of planned) if (p.upload) {
-        await this.uploads.put(p.upload.key, p.upload.bytes);
-        written.push(p.upload.key);
-      }
-      await this.db.transaction().execute(async (trx) => {
-        if (current) await this.checkUnchanged(trx, current.row);
-        const tagIds = await catalogStore.tagIds(trx, tagNames, randomUUID);
-        after.tags = tagNames.map((name) => ({ id: tagIds.get(name)!, name }));
-        if (current) await catalogStore.updateDataset(trx, id, row);
-        else await catalogStore.insertDataset(trx, row);
-        await catalogStore.replaceTags(trx, id, after.tags.map((t) => t.id));
-        await catalogStore.replaceExtras(trx, id, input.extras);
-        await catalogStore.replaceGroups(trx, id, groupIds);
-        await catalogStore.replaceResources(trx, id, resourceRows);
-        if (current && current.row.name !== row.name) await catalogStore.addRedirect(trx, current.row.name, id, now);
-        await catalogStore.dropRedirect(trx, row.name);
-        await this.record(trx, c, current ? 'changed package' : 'new package', current ? 'catalog.package.update' : 'catalog.package.create', current, after);
-        await writeDoc(trx, this.deps.dialect, doc);
-      });
-    } catch (err) {
-      for (const key of written) await this.uploads.remove(key);
-      if (isUniqueViolation(err)) throw invalid([{ field: 'name', code: 'nameTaken', message: 'That URL is already in use.' }]);
-      throw err;
-    }
-    // Files no longer referenced (replaced or removed resources) go once the new state is committed.
-    const kept = new Set(resourceRows.map((r) => r.upload_key).filter(Boolean));
-    for (const r of current?.resources ?? []) if (r.upload_key && !kept.has(r.upload_key)) await this.uploads.remove(r.upload_key);
-    const fresh = await this.full(id);
-    return { full: fresh ?? after, changed: true };
+    if (current && !changed(current, after)) return { full: current };
+    return { full: after, write: { c, current, after, groupIds, tagNames, planned, now, doc: prepareDoc(searchDocOf(after)) } };
   }
+
+  /**
+   * Write composed datasets in the caller's transaction, in a few statements for all of them: rows,
+   * tags, extras, categories, resources, redirects, activities, audit entries, one data-version bump
+   * and the search documents. A dataset changed by someone else since it was read aborts with Retry.
+   */
+  private async writeComposed(trx: Trx, ws: ComposedWrite[]): Promise<void> {
+    const updates = ws.filter((w) => w.current);
+    const creates = ws.filter((w) => !w.current);
+    const updatedIds = updates.map((w) => w.after.row.id);
+    // Nobody wrote these datasets since they were read.
+    for (const part of slices(updates, 500)) {
+      const now = new Map((await trx.selectFrom('catalog_datasets').select(['id', 'metadata_modified', 'state']).where('id', 'in', part.map((w) => w.current!.row.id)).execute()).map((r) => [r.id, r]));
+      for (const w of part) {
+        const r = now.get(w.current!.row.id);
+        if (!r || r.metadata_modified !== w.current!.row.metadata_modified || r.state !== w.current!.row.state) throw new Retry();
+      }
+    }
+    const tagIds = await catalogStore.tagIds(trx, [...new Set(ws.flatMap((w) => w.tagNames))], randomUUID);
+    for (const w of ws) w.after.tags = w.tagNames.map((name) => ({ id: tagIds.get(name)!, name }));
+    for (const part of slices(creates, 40)) await trx.insertInto('catalog_datasets').values(part.map((w) => w.after.row)).execute();
+    for (const w of updates) await catalogStore.updateDataset(trx, w.after.row.id, w.after.row);
+    for (const part of slices(updatedIds, 500)) {
+      await trx.deleteFrom('catalog_dataset_tags').where('dataset_id', 'in', part).execute();
+      await trx.deleteFrom('catalog_dataset_extras').where('dataset_id', 'in', part).execute();
+      await trx.deleteFrom('catalog_dataset_groups').where('dataset_id', 'in', part).execute();
+    }
+    const tagRows = ws.flatMap((w) => w.after.tags.map((t, position) => ({ dataset_id: w.after.row.id, tag_id: t.id, position })));
+    for (const part of slices(tagRows, 300)) await trx.insertInto('catalog_dataset_tags').values(part).execute();
+    const extraRows = ws.flatMap((w) => Object.entries(w.after.extras).map(([key, value]) => ({ dataset_id: w.after.row.id, key, value })));
+    for (const part of slices(extraRows, 300)) await trx.insertInto('catalog_dataset_extras').values(part).execute();
+    const groupRows = ws.flatMap((w) => w.groupIds.map((group_id) => ({ dataset_id: w.after.row.id, group_id })));
+    for (const part of slices(groupRows, 400)) await trx.insertInto('catalog_dataset_groups').values(part).execute();
+    // Resources: exactly these (by id) for every dataset written; the ones that stay are updated in place.
+    const existing = new Set<string>();
+    for (const w of updates) {
+      const keep = w.after.resources.map((r) => r.id);
+      let del = trx.deleteFrom('catalog_resources').where('package_id', '=', w.after.row.id);
+      if (keep.length) del = del.where('id', 'not in', keep);
+      await del.execute();
+    }
+    for (const part of slices(updatedIds, 500)) for (const r of await trx.selectFrom('catalog_resources').select('id').where('package_id', 'in', part).execute()) existing.add(r.id);
+    const resources = ws.flatMap((w) => w.after.resources);
+    for (const r of resources) if (existing.has(r.id)) await trx.updateTable('catalog_resources').set(r).where('id', '=', r.id).execute();
+    for (const part of slices(resources.filter((r) => !existing.has(r.id)), 40)) await trx.insertInto('catalog_resources').values(part).execute();
+    for (const w of updates) if (w.current!.row.name !== w.after.row.name) await catalogStore.addRedirect(trx, w.current!.row.name, w.after.row.id, w.now);
+    for (const part of slices(ws.map((w) => w.after.row.name), 500)) await trx.deleteFrom('catalog_name_redirects').where('old_name', 'in', part).execute();
+    // Activities and audit entries, one of each per dataset; one data-version bump for all.
+    const clock = this.deps.clock;
+    const entries = ws.map((w) => {
+      const beforeDict = w.current ? packageDict(w.current, '') : null;
+      const afterDict = packageDict(w.after, '');
+      return { w, beforeDict, afterDict };
+    });
+    const at = clock.now().toISOString();
+    const activities = entries.map(({ w, beforeDict, afterDict }) => ({
+      activity_type: w.current ? ('changed package' as const) : ('new package' as const),
+      object_id: w.after.row.id,
+      user_id: w.c.user?.id ?? null,
+      actor_label: w.c.actor.label,
+      timestamp: at,
+      data_json: JSON.stringify({ package: afterDict }),
+      diff_json: JSON.stringify(diff(beforeDict, afterDict)),
+    }));
+    for (const part of slices(activities, 100)) await trx.insertInto('catalog_activities').values(part).execute();
+    await auditMany(
+      trx,
+      clock,
+      entries.map(({ w, beforeDict, afterDict }) => ({
+        actor: w.c.actor,
+        entry: { action: w.current ? 'catalog.package.update' : 'catalog.package.create', entityType: 'catalog_dataset', entityId: w.after.row.id, before: beforeDict ?? undefined, after: afterDict },
+      })),
+    );
+    await bumpVersion(trx, clock, CATALOG_SCOPE);
+    await writeDocs(trx, this.deps.dialect, ws.map((w) => w.doc));
+  }
+
+  /**
+   * Many datasets written by a system caller (a harvest page, an import), each created or replaced
+   * as package_create / package_update would (validation, activity, audit, search document), but in
+   * one transaction and a few statements for all of them. Each item's outcome is its own: an item
+   * that fails validation is reported and left out; if the transaction itself fails (a name taken
+   * meanwhile, a concurrent edit), every item is written again on its own, so one bad item never
+   * costs the others.
+   */
+  async saveMany(c: Caller, items: { dict: DataDict; times?: SourceTimes }[]): Promise<BatchOutcome[]> {
+    if (!c.system) throw denied('Only system imports may write datasets in batches');
+    const out: BatchOutcome[] = new Array(items.length);
+    const seen = new Set<string>();
+    const later: number[] = [];
+    const batch: number[] = [];
+    items.forEach((it, i) => {
+      const id = typeof it.dict.id === 'string' ? it.dict.id : '';
+      // The same dataset twice in one batch: the later one is written after, on its own.
+      if (!id || seen.has(id)) later.push(i);
+      else {
+        seen.add(id);
+        batch.push(i);
+      }
+    });
+    const ids = batch.map((i) => items[i]!.dict.id as string);
+    const currents = await catalogStore.full(this.db, ids);
+    const lk = await this.batchLookups(items.map((it) => it.dict));
+    const refs = this.refs();
+    const ws: { i: number; w: ComposedWrite }[] = [];
+    const names = new Map<string, number>();
+    for (const i of batch) {
+      const { dict, times } = items[i]!;
+      const current = currents.get(dict.id as string) ?? null;
+      try {
+        let v;
+        if (current) {
+          const data: DataDict = { ...dict };
+          delete data.id;
+          v = await validatePackage(data, lk, { id: current.row.id, input: inputOf(current) });
+        } else v = await validatePackage(dict, lk, null);
+        if (!v.input) throw invalid(v.issues);
+        const taken = names.get(v.input.name);
+        if (taken !== undefined) throw invalid([{ field: 'name', code: 'nameTaken', message: 'That URL is already in use.' }]);
+        const composed = await this.compose(c, v.input, current, { times }, refs);
+        if (!composed.write) {
+          out[i] = { ok: true, full: composed.full, changed: false, created: false };
+          continue;
+        }
+        names.set(v.input.name, i);
+        ws.push({ i, w: composed.write });
+      } catch (error) {
+        out[i] = { ok: false, error };
+      }
+    }
+    if (ws.length) {
+      try {
+        await this.db.transaction().execute((trx) => this.writeComposed(trx, ws.map((x) => x.w)));
+        for (const { i, w } of ws) out[i] = { ok: true, full: w.after, changed: true, created: !w.current };
+      } catch (err) {
+        if (!(err instanceof Retry) && !isUniqueViolation(err)) throw err;
+        for (const { i } of ws) later.push(i);
+      }
+    }
+    for (const i of later.sort((a, b) => a - b)) out[i] = await this.saveOne(c, items[i]!);
+    return out;
+  }
+
+  /** One item of saveMany on its own: package_update if the dataset exists, else package_create. */
+  private async saveOne(c: Caller, item: { dict: DataDict; times?: SourceTimes }): Promise<BatchOutcome> {
+    try {
+      const id = typeof item.dict.id === 'string' ? item.dict.id : '';
+      if (id && (await catalogStore.datasetById(this.db, id))) {
+        const r = await this.updatePackage(c, item.dict, 'update', { times: item.times });
+        return { ok: true, full: r.full, changed: r.changed, created: false };
+      }
+      return { ok: true, full: await this.createPackage(c, item.dict, { times: item.times }), changed: true, created: true };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** Lookups for validating many datasets: names, ids and resource ids of the batch read in a few queries. */
+  private async batchLookups(dicts: DataDict[]): Promise<Lookups> {
+    const base = this.lookups();
+    const refs = new Set<string>();
+    const resourceIds = new Set<string>();
+    for (const d of dicts) {
+      if (typeof d.name === 'string') refs.add(d.name);
+      if (typeof d.id === 'string') refs.add(d.id);
+      if (Array.isArray(d.resources)) for (const r of d.resources) if (isDict(r) && typeof r.id === 'string') resourceIds.add(r.id);
+    }
+    const holders = new Map<string, string>();
+    for (const part of slices([...refs], 400)) {
+      for (const r of await this.db.selectFrom('catalog_datasets').select(['id', 'name']).where((eb) => eb.or([eb('name', 'in', part), eb('id', 'in', part)])).execute()) {
+        holders.set(r.id, r.id);
+        if (!holders.has(r.name) || r.name !== r.id) holders.set(r.name, r.id);
+      }
+    }
+    const resourceOwner = new Map<string, string>();
+    for (const part of slices([...resourceIds], 500)) for (const r of await this.db.selectFrom('catalog_resources').select(['id', 'package_id']).where('id', 'in', part).execute()) resourceOwner.set(r.id, r.package_id);
+    const memo = new Map<string, Promise<unknown>>();
+    const once = <T>(k: string, f: () => Promise<T>) => {
+      let v = memo.get(k) as Promise<T> | undefined;
+      if (!v) memo.set(k, (v = f()));
+      return v;
+    };
+    return {
+      org: (ref) => once(`o:${ref}`, () => base.org(ref)),
+      licence: (id) => once(`l:${id}`, () => base.licence(id)),
+      group: (ref) => once(`g:${ref}`, () => base.group(ref)),
+      nameHolder: async (name) => (refs.has(name) ? holders.get(name) : base.nameHolder(name)),
+      resourceIdTaken: async (id, pkg) => (resourceIds.has(id) ? resourceOwner.has(id) && resourceOwner.get(id) !== pkg : base.resourceIdTaken(id, pkg)),
+    };
+  }
+
 
   // ---------------------------------------------------------------- resources
 

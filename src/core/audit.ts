@@ -85,3 +85,20 @@ export async function audit(db: DbOrTrx, clock: Clock, actor: Actor, e: AuditEnt
     })
     .execute();
 }
+
+/** Many audit entries in a few statements (batched writes), each with its own actor. */
+export async function auditMany(db: DbOrTrx, clock: Clock, entries: { actor: Actor; entry: AuditEntry }[]): Promise<void> {
+  const at = clock.now().toISOString();
+  const rows = entries.map(({ actor, entry: e }) => ({
+    at,
+    actor_id: actor.id,
+    actor_label: actor.label,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+    before_json: e.before === undefined ? null : JSON.stringify(redact(e.before)),
+    after_json: e.after === undefined ? null : JSON.stringify(redact(e.after)),
+    request_id: actor.requestId ?? null,
+  }));
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto('audit_log').values(rows.slice(i, i + 100)).execute();
+}

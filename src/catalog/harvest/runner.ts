@@ -2,9 +2,10 @@
  * One harvest run of one source. Rules (docs/catalog-harvest.md):
  * - only one run per source at a time: the run holds the lease `catalog-harvest:<source id>` in the
  *   core `leases` table, renewed while it runs; a second run is refused (HarvestBusy);
- * - each dataset is written in its own transaction by the catalog service (rows, activity, audit,
- *   search document), with an id derived from source + remote id, so a re-run — or the run after a
- *   killed one — finds it again and never duplicates it;
+ * - datasets are written by the catalog service in batches (saveMany: up to BATCH datasets in one
+ *   transaction with their rows, activities, audit entries and search documents; a batch that fails
+ *   as a whole is written again one dataset at a time), each with an id derived from source + remote
+ *   id, so a re-run — or the run after a killed one — finds it again and never duplicates it;
  * - a record that cannot be read or is refused by the catalog is reported with its reason and
  *   skipped; the run goes on;
  * - the high-water mark (CKAN) and deletions move only when the source was read to the end.
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Dialect } from '../../core/db/index.js';
 import type { Clock } from '../../core/clock.js';
 import { DomainError } from '../../core/errors.js';
-import { CatalogService, stableUuid, systemCaller, type Caller } from '../service.js';
+import { CatalogService, stableUuid, systemCaller, type BatchOutcome, type Caller } from '../service.js';
 import { PACKAGE_FIELDS, type DataDict, type Issue } from '../validate.js';
 import { parseConfigRow } from './sources.js';
 import { harvestStore, type ObjectRow, type SourceRow } from './store.js';
@@ -84,6 +85,17 @@ export class HarvestBusy extends DomainError {
 class LeaseLost extends Error {}
 
 const LIST_ERRORS = 500;
+/** Datasets written per catalog transaction (saveMany): a few hundred ms of write lock at most. */
+const BATCH = 100;
+
+interface Pending {
+  rec: RemoteDataset;
+  obj: ObjectRow | undefined;
+  datasetId: string;
+  dict: DataDict;
+  times: { created: string; modified: string } | undefined;
+  hash: string;
+}
 export const DEFAULT_LEASE_MS = 60_000;
 const HARVEST_EXTRAS = ['harvest_source_id', 'harvest_source_title', 'harvest_remote_id', 'harvest_url'];
 
@@ -189,7 +201,7 @@ class Run {
           : new DcatGatherer(http, this.source.url, { format: config.format, sourceName: this.source.name });
       const g = await gatherer.gather(async (records, expected) => {
         if (expected !== null) this.p.expected = expected;
-        for (const rec of records) await this.one(rec);
+        for (let i = 0; i < records.length; i += BATCH) await this.many(records.slice(i, i + BATCH));
         await this.flush(false);
       });
       this.report.pages.push(...g.pages);
@@ -245,58 +257,72 @@ class Run {
     else this.report.moreErrors++;
   }
 
-  private async one(rec: RemoteRecord): Promise<void> {
+  /** A slice of a page: failures and withdrawals one by one, every changed dataset in one catalog batch. */
+  private async many(recs: RemoteRecord[]): Promise<void> {
     if (this.leaseLost()) throw new LeaseLost();
-    this.p.seen++;
-    if (!rec.ok) return this.fail(rec.remoteId, rec.remoteName, rec.reason);
-    const obj = this.objects.get(rec.remoteId);
-    const datasetId = obj?.dataset_id ?? stableUuid(`harvest:${this.source.id}`, rec.remoteId);
-    if (rec.withdrawn) {
-      if (obj?.state === 'active' || (await harvestStore.datasetState(this.deps.db, datasetId))?.state === 'active') await this.withdraw(rec.remoteId, datasetId, rec.remoteName);
-      else this.p.unchanged++;
-      return;
-    }
-    this.activeNow.add(rec.remoteId);
-    const dict = this.toPackage(rec, datasetId);
-    const times = rec.modified ? { created: rec.created ?? rec.modified, modified: rec.modified } : undefined;
-    const hash = createHash('sha1').update(JSON.stringify([dict, times ?? null])).digest('hex');
-    if (!this.opts.full && obj && obj.state === 'active' && obj.content_hash === hash && obj.remote_name === rec.remoteName) {
-      this.p.unchanged++;
-      return;
-    }
-    try {
-      const current = await harvestStore.datasetState(this.deps.db, datasetId);
-      // A local name chosen on an earlier run (the source's name was taken here) is kept while the source keeps its name.
-      if (current && obj && obj.remote_name === rec.remoteName) dict.name = current.name;
-      const write = async (d: DataDict) => {
-        if (current) return (await this.svc.updatePackage(this.caller, { ...d, id: datasetId }, 'update', { times })).changed ? 'updated' : 'unchanged';
-        await this.svc.createPackage(this.caller, { ...d, id: datasetId }, { times });
-        return 'added';
-      };
-      let outcome: 'added' | 'updated' | 'unchanged';
-      try {
-        outcome = await write(dict);
-      } catch (err) {
-        if (!nameTaken(err)) throw err;
-        // The source's name is held here by another dataset: this one takes the source's name as a suffix.
-        outcome = await write({ ...dict, name: `${String(dict.name).slice(0, 99 - this.source.name.length)}-${this.source.name}` });
+    const pending: Pending[] = [];
+    for (const rec of recs) {
+      this.p.seen++;
+      if (!rec.ok) {
+        this.fail(rec.remoteId, rec.remoteName, rec.reason);
+        continue;
       }
-      if (current?.state === 'deleted' && outcome !== 'added') outcome = 'updated';
+      const obj = this.objects.get(rec.remoteId);
+      const datasetId = obj?.dataset_id ?? stableUuid(`harvest:${this.source.id}`, rec.remoteId);
+      if (rec.withdrawn) {
+        if (obj?.state === 'active' || (await harvestStore.datasetState(this.deps.db, datasetId))?.state === 'active') await this.withdraw(rec.remoteId, datasetId, rec.remoteName);
+        else this.p.unchanged++;
+        continue;
+      }
+      this.activeNow.add(rec.remoteId);
+      const dict = this.toPackage(rec, datasetId);
+      const times = rec.modified ? { created: rec.created ?? rec.modified, modified: rec.modified } : undefined;
+      const hash = createHash('sha1').update(JSON.stringify([dict, times ?? null])).digest('hex');
+      if (!this.opts.full && obj && obj.state === 'active' && obj.content_hash === hash && obj.remote_name === rec.remoteName) {
+        this.p.unchanged++;
+        continue;
+      }
+      pending.push({ rec, obj, datasetId, dict, times, hash });
+    }
+    if (!pending.length) return;
+    const states = await harvestStore.datasetStates(this.deps.db, pending.map((x) => x.datasetId));
+    for (const x of pending) {
+      const current = states.get(x.datasetId);
+      // A local name chosen on an earlier run (the source's name was taken here) is kept while the source keeps its name.
+      if (current && x.obj && x.obj.remote_name === x.rec.remoteName) x.dict.name = current.name;
+    }
+    const outcomes = await this.svc.saveMany(
+      this.caller,
+      pending.map((x) => ({ dict: { ...x.dict, id: x.datasetId }, times: x.times })),
+    );
+    const objects: ObjectRow[] = [];
+    for (const [k, x] of pending.entries()) {
+      let r: BatchOutcome = outcomes[k]!;
+      if (!r.ok && nameTaken(r.error)) {
+        // The source's name is held here by another dataset: this one takes the source's name as a suffix.
+        const name = `${String(x.dict.name).slice(0, 99 - this.source.name.length)}-${this.source.name}`;
+        r = (await this.svc.saveMany(this.caller, [{ dict: { ...x.dict, name, id: x.datasetId }, times: x.times }]))[0]!;
+      }
+      if (!r.ok) {
+        this.fail(x.rec.remoteId, x.rec.remoteName, issuesText(r.error));
+        continue;
+      }
+      let outcome: 'added' | 'updated' | 'unchanged' = r.created ? 'added' : r.changed ? 'updated' : 'unchanged';
+      if (states.get(x.datasetId)?.state === 'deleted' && outcome !== 'added') outcome = 'updated';
       this.p[outcome]++;
-      await harvestStore.upsertObject(this.deps.db, {
+      objects.push({
         source_id: this.source.id,
-        remote_id: rec.remoteId,
-        dataset_id: datasetId,
-        remote_name: rec.remoteName,
-        remote_modified: rec.modified,
-        content_hash: hash,
+        remote_id: x.rec.remoteId,
+        dataset_id: x.datasetId,
+        remote_name: x.rec.remoteName,
+        remote_modified: x.rec.modified,
+        content_hash: x.hash,
         state: 'active',
         last_run_id: this.runId,
         updated_at: this.now(),
       });
-    } catch (err) {
-      this.fail(rec.remoteId, rec.remoteName, issuesText(err));
     }
+    await harvestStore.upsertObjects(this.deps.db, objects);
   }
 
   /** The catalog's package dict of a remote dataset: this source's organization, local licences and categories, harvest extras. */

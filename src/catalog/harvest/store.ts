@@ -83,6 +83,32 @@ export const harvestStore = {
     const r = await db.selectFrom('catalog_harvest_objects').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', sourceId).where('state', '=', 'active').executeTakeFirstOrThrow();
     return Number(r.n);
   },
+  /** Many objects at once (a harvest batch), inserted or replaced by (source, remote id). */
+  async upsertObjects(db: DbOrTrx, rows: ObjectRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 80) {
+      await db
+        .insertInto('catalog_harvest_objects')
+        .values(rows.slice(i, i + 80))
+        .onConflict((oc) =>
+          oc.columns(['source_id', 'remote_id']).doUpdateSet((eb) => ({
+            dataset_id: eb.ref('excluded.dataset_id'),
+            remote_name: eb.ref('excluded.remote_name'),
+            remote_modified: eb.ref('excluded.remote_modified'),
+            content_hash: eb.ref('excluded.content_hash'),
+            state: eb.ref('excluded.state'),
+            last_run_id: eb.ref('excluded.last_run_id'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  },
+  /** Id, name and state of many catalog datasets (read-only), by id. */
+  async datasetStates(db: DbOrTrx, ids: string[]): Promise<Map<string, { id: string; name: string; state: string }>> {
+    const out = new Map<string, { id: string; name: string; state: string }>();
+    for (let i = 0; i < ids.length; i += 500) for (const r of await db.selectFrom('catalog_datasets').select(['id', 'name', 'state']).where('id', 'in', ids.slice(i, i + 500)).execute()) out.set(r.id, r);
+    return out;
+  },
   /** Id and state of a catalog dataset, if it exists (read-only; writes go through the catalog service). */
   datasetState(db: DbOrTrx, id: string): Promise<{ id: string; name: string; state: string } | undefined> {
     return db.selectFrom('catalog_datasets').select(['id', 'name', 'state']).where('id', '=', id).executeTakeFirst();

@@ -53,6 +53,30 @@ const MAX_ANALYZED = 20_000;
  */
 export function wordStarts(text: string): number[] {
   if (!text) return [];
+  if (text.length > MEMO_TEXT) return analyze(text);
+  let out = memo.get(text);
+  if (out) {
+    // Most recently used last, so the oldest entry goes first when the memo is full.
+    memo.delete(text);
+    memo.set(text, out);
+    return out;
+  }
+  out = analyze(text);
+  memo.set(text, out);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  return out;
+}
+
+/**
+ * Short texts repeat across a catalog (tags, categories, organizations, maintainers, resource names,
+ * extras values): their word starts are remembered, least recently used dropped first. Analyzing
+ * is the largest cost of preparing a document (the analyzer returns rich token objects).
+ */
+const MEMO_TEXT = 64;
+const MEMO_ENTRIES = 20_000;
+const memo = new Map<string, number[]>();
+
+function analyze(text: string): number[] {
   const input = text.length > MAX_ANALYZED ? text.slice(0, MAX_ANALYZED) : text;
   const tokens = load().tokenize(input);
   const byteStarts = new Set<number>();

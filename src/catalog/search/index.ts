@@ -181,45 +181,72 @@ export function docRow(p: PreparedSearchDoc, docNo: number, dialect: Dialect) {
 
 const tokenizerRecorded = new WeakSet<object>();
 
-/** Bump the data version (serializing writers on PostgreSQL: the row stays locked until commit). */
-async function bumpVersion(trx: Trx): Promise<number> {
-  const row = await trx.updateTable('catalog_search_meta').set({ num: sql`num + 1` }).where('key', '=', 'version').returning('num').executeTakeFirstOrThrow();
-  return row.num;
+/** Bump the data version by n (serializing writers on PostgreSQL: the row stays locked until commit); the last of the n. */
+async function bumpVersion(trx: Trx, n = 1): Promise<number> {
+  const row = await trx.updateTable('catalog_search_meta').set({ num: sql`num + ${n}` }).where('key', '=', 'version').returning('num').executeTakeFirstOrThrow();
+  return Number(row.num);
 }
 
-async function logChange(trx: Trx, seq: number, docNo: number): Promise<void> {
-  await trx.insertInto('catalog_search_changes').values({ seq, doc_no: docNo }).execute();
+/** Log which documents changed at which versions (seq = first, first+1, …). */
+async function logChanges(trx: Trx, firstSeq: number, docNos: number[]): Promise<void> {
+  for (const part of slices(docNos.map((doc_no, k) => ({ seq: firstSeq + k, doc_no })), 1000)) await trx.insertInto('catalog_search_changes').values(part).execute();
   // Keep the change log short; a process further behind than this reloads instead of replaying.
-  if (seq % 1000 === 0) await trx.deleteFrom('catalog_search_changes').where('seq', '<=', seq - 50_000).execute();
+  const last = firstSeq + docNos.length - 1;
+  if (Math.floor(last / 1000) !== Math.floor((firstSeq - 1) / 1000)) await trx.deleteFrom('catalog_search_changes').where('seq', '<=', last - 50_000).execute();
+}
+
+function slices<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
 }
 
 /** Write (insert or replace) a dataset's index entry, inside the caller's transaction. */
 export async function writeSearchDoc(trx: Trx, dialect: Dialect, p: PreparedSearchDoc): Promise<void> {
-  const version = await bumpVersion(trx);
+  await writeSearchDocs(trx, dialect, [p]);
+}
+
+/**
+ * Write (insert or replace) many datasets' index entries in a few statements, inside the caller's
+ * transaction (a harvest page, a reindex batch). A document listed twice keeps its last version.
+ */
+export async function writeSearchDocs(trx: Trx, dialect: Dialect, docs: PreparedSearchDoc[]): Promise<void> {
+  const byId = new Map<string, PreparedSearchDoc>();
+  for (const p of docs) byId.set(p.doc.id, p);
+  const list = [...byId.values()];
+  if (!list.length) return;
+  const version = await bumpVersion(trx, list.length);
   if (!tokenizerRecorded.has(trx as object)) {
     // An empty index takes the current tokenizer's name; a non-empty one keeps what built it (reindexAll changes it).
     await trx.updateTable('catalog_search_meta').set({ value: TOKENIZER_ID }).where('key', '=', 'tokenizer').where('value', '=', '').execute();
     tokenizerRecorded.add(trx as object);
   }
-  const existing = await trx.selectFrom('catalog_search_docs').select('doc_no').where('id', '=', p.doc.id).executeTakeFirst();
-  let docNo: number;
-  if (existing) {
-    docNo = existing.doc_no;
-    await trx.deleteFrom('catalog_search_extras').where('doc_no', '=', docNo).execute();
-    if (dialect === 'sqlite') await sql`delete from catalog_search_fts where rowid = ${docNo}`.execute(trx);
-    const { doc_no: _n, ...row } = docRow(p, docNo, dialect);
-    await trx.updateTable('catalog_search_docs').set(row).where('doc_no', '=', docNo).execute();
-  } else {
+  const existing = new Map<string, number>();
+  for (const part of slices(list.map((p) => p.doc.id), 500)) {
+    for (const r of await trx.selectFrom('catalog_search_docs').select(['id', 'doc_no']).where('id', 'in', part).execute()) existing.set(r.id, r.doc_no);
+  }
+  const old = [...existing.values()];
+  for (const part of slices(old, 500)) {
+    await trx.deleteFrom('catalog_search_extras').where('doc_no', 'in', part).execute();
+    if (dialect === 'sqlite') await sql`delete from catalog_search_fts where rowid in (${sql.join(part)})`.execute(trx);
+    await trx.deleteFrom('catalog_search_docs').where('doc_no', 'in', part).execute();
+  }
+  let next = 0;
+  if (existing.size < list.length) {
     const max = await trx.selectFrom('catalog_search_docs').select(sql<number>`coalesce(max(doc_no), 0)`.as('m')).executeTakeFirstOrThrow();
-    docNo = max.m + 1;
-    await trx.insertInto('catalog_search_docs').values(docRow(p, docNo, dialect)).execute();
+    next = Number(max.m);
   }
+  const numbered = list.map((p) => ({ p, docNo: existing.get(p.doc.id) ?? ++next }));
+  // Rows of ~16 columns: 60 a statement stays far below both dialects' parameter limits.
+  for (const part of slices(numbered, 60)) await trx.insertInto('catalog_search_docs').values(part.map(({ p, docNo }) => docRow(p, docNo, dialect))).execute();
   if (dialect === 'sqlite') {
-    await sql`insert into catalog_search_fts (rowid, title, tags, body, ws) values (${docNo}, ${p.title}, ${p.tags}, ${p.body}, ${p.ws})`.execute(trx);
+    for (const part of slices(numbered, 200)) {
+      await sql`insert into catalog_search_fts (rowid, title, tags, body, ws) values ${sql.join(part.map(({ p, docNo }) => sql`(${docNo}, ${p.title}, ${p.tags}, ${p.body}, ${p.ws})`))}`.execute(trx);
+    }
   }
-  const extras = Object.entries(p.doc.extras).map(([key, value]) => ({ doc_no: docNo, key, value }));
-  if (extras.length) await trx.insertInto('catalog_search_extras').values(extras).execute();
-  await logChange(trx, version, docNo);
+  const extras = numbered.flatMap(({ p, docNo }) => Object.entries(p.doc.extras).map(([key, value]) => ({ doc_no: docNo, key, value })));
+  for (const part of slices(extras, 300)) await trx.insertInto('catalog_search_extras').values(part).execute();
+  await logChanges(trx, version - list.length + 1, numbered.map((x) => x.docNo));
 }
 
 /** Remove a dataset's index entry (a purge; a soft delete is a write with state 'deleted'). */
@@ -231,7 +258,7 @@ export async function deleteSearchDoc(trx: Trx, dialect: Dialect, id: string): P
   if (dialect === 'sqlite') await sql`delete from catalog_search_fts where rowid = ${docNo}`.execute(trx);
   await trx.deleteFrom('catalog_search_extras').where('doc_no', '=', docNo).execute();
   await trx.deleteFrom('catalog_search_docs').where('doc_no', '=', docNo).execute();
-  await logChange(trx, version, docNo);
+  await logChanges(trx, version, [docNo]);
 }
 
 // ---------------------------------------------------------------------------------------------- search
@@ -663,7 +690,7 @@ export async function reindexAll(deps: { db: Db; dialect: Dialect }, onProgress?
   for await (const batch of source.batches(deps.db, 200)) {
     const prepared = batch.map(prepareSearchDoc); // before the transaction opens
     await deps.db.transaction().execute(async (trx) => {
-      for (const p of prepared) await writeSearchDoc(trx, deps.dialect, p);
+      await writeSearchDocs(trx, deps.dialect, prepared);
     });
     done += batch.length;
     onProgress?.(done, total);
