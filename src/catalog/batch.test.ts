@@ -30,10 +30,10 @@ for (const dialect of DIALECTS) {
       const out = await svc.saveMany(caller, [item('batch-a'), item('batch-b', { tags: [{ name: '保育' }] }), item('batch-c')]);
       assert.deepEqual(out.map((o) => o.ok && o.created), [true, true, true]);
       const afterCounts = await counts(t.app);
-      assert.equal(afterCounts.catalog_datasets - before.catalog_datasets, 3);
-      assert.equal(afterCounts.catalog_resources - before.catalog_resources, 3);
-      assert.equal(afterCounts.catalog_activities - before.catalog_activities, 3);
-      assert.equal(afterCounts.audit_log - before.audit_log, 3);
+      assert.equal(afterCounts.catalog_datasets! - before.catalog_datasets!, 3);
+      assert.equal(afterCounts.catalog_resources! - before.catalog_resources!, 3);
+      assert.equal(afterCounts.catalog_activities! - before.catalog_activities!, 3);
+      assert.equal(afterCounts.audit_log! - before.audit_log!, 3);
       const show = await act(t.app, 'package_show', { id: 'batch-b' });
       assert.equal(show.status, 200);
       assert.deepEqual(show.body.result.tags.map((x: { name: string }) => x.name), ['保育']);
@@ -56,7 +56,7 @@ for (const dialect of DIALECTS) {
       assert.equal(out[2]!.ok, true);
       assert.ok(out[3]!.ok && !out[3]!.created && out[3]!.changed);
       const afterCounts = await counts(t.app);
-      assert.equal(afterCounts.catalog_datasets - before.catalog_datasets, 2);
+      assert.equal(afterCounts.catalog_datasets! - before.catalog_datasets!, 2);
       assert.equal((await act(t.app, 'package_show', { id: 'batch-d' })).body.result.title, '二度目の題名');
     });
 
@@ -74,8 +74,8 @@ for (const dialect of DIALECTS) {
       assert.ok(out[0]!.ok && !out[0]!.changed && !out[0]!.created);
       assert.ok(out[1]!.ok && out[1]!.changed && !out[1]!.created);
       const afterCounts = await counts(t.app);
-      assert.equal(afterCounts.catalog_datasets, before.catalog_datasets);
-      assert.equal(afterCounts.catalog_activities - before.catalog_activities, 1);
+      assert.equal(afterCounts.catalog_datasets!, before.catalog_datasets!);
+      assert.equal(afterCounts.catalog_activities! - before.catalog_activities!, 1);
       const old = await act(t.app, 'package_show', { id: 'batch-c' });
       assert.equal(old.body.result.name, 'batch-c-renamed');
       const found = await act(t.app, 'package_search', { q: '名前を変えた' });
