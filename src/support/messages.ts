@@ -24,7 +24,6 @@ export const supportMessages = defineMessages(
     'support.status.closed': '終了',
 
     'support.back': '一覧へ戻る',
-    'support.form.required': '（必須）',
     'support.pager': 'ページ',
     'support.pager.prev': '前へ',
     'support.pager.next': '次へ',
@@ -293,7 +292,6 @@ export const supportMessages = defineMessages(
     'support.status.closed': 'Closed',
 
     'support.back': 'Back to the list',
-    'support.form.required': '(required)',
     'support.pager': 'Pages',
     'support.pager.prev': 'Previous',
     'support.pager.next': 'Next',
