@@ -56,6 +56,39 @@ describe('form fields', () => {
     assert.doesNotMatch(html(<TextField ctx={ctxOf('en')} form={form} name="tagsExtra" label="More" />), /Tag too long/);
   });
 
+  it('shows every problem of a field, each once, in one message the control is described by', () => {
+    const form = failed({ tag_string: 'x, y' }, [
+      { field: 'tag_string', message: 'Tag "x" is too short' },
+      { field: 'tag_string.1', message: 'Tag "y" is too short' },
+      { field: 'tag_string', message: 'Tag "x" is too short' },
+    ]);
+    const out = html(<TextField ctx={ctxOf('en')} form={form} name="tag_string" label="Tags" />);
+    assert.match(out, /<p class="field-error" id="f-tag_string-error">Tag &quot;x&quot; is too short Tag &quot;y&quot; is too short<\/p>/);
+    assert.equal(out.match(/class="field-error"/g)?.length, 1);
+    assert.equal(tag(out, 'input')!['aria-describedby'], 'f-tag_string-error');
+  });
+
+  it('passes the input type, length limit and keyboard through, and groups the choices of a select', () => {
+    const ctx = ctxOf('en');
+    const url = tag(html(<TextField ctx={ctx} name="url" label="URL" type="url" maxLength={500} />), 'input')!;
+    assert.equal(url.type, 'url');
+    assert.equal(url.maxlength, '500');
+    assert.equal(tag(html(<TextField ctx={ctx} name="q" label="Search" type="search" />), 'input')!.type, 'search');
+    assert.equal(tag(html(<TextField ctx={ctx} name="n" label="Number" inputMode="numeric" />), 'input')!.inputmode, 'numeric');
+    assert.equal(tag(html(<TextField ctx={ctx} name="n" label="Number" type="number" />), 'input')!.inputmode, 'numeric', 'a number offers digits by default');
+    const area = tag(html(<TextArea ctx={ctx} name="summary" label="Summary" rows={6} maxLength={4000} />), 'textarea')!;
+    assert.equal(area.rows, '6');
+    assert.equal(area.maxlength, '4000');
+    const select = html(<SelectField ctx={ctx} form={emptyForm({ d: '011' })} name="d" label="Division" placeholder="Any" options={[{ label: 'A Agriculture', options: [{ value: '011', label: '011 Crops' }] }, { value: 'x', label: 'Other' }]} />);
+    assert.match(select, /<option value>Any<\/option><optgroup label="A Agriculture"><option value="011" selected>011 Crops<\/option><\/optgroup><option value="x">Other<\/option>/);
+  });
+
+  it('takes a hint with a link in it', () => {
+    const out = html(<TextField ctx={ctxOf('en')} name="from" label="From" hint={<>Find it in <a href="/companies">the list</a></>} />);
+    assert.match(out, /<p class="field-hint" id="f-from-hint">Find it in <a href="\/companies">the list<\/a><\/p>/);
+    assert.equal(tag(out, 'input')!['aria-describedby'], 'f-from-hint');
+  });
+
   it('marks a required field in the label in each language and makes the control required', () => {
     const ja = html(<TextField ctx={ctxOf('ja')} name="title" label="件名" required />);
     assert.match(ja, /<label for="f-title">件名<span class="required">（必須）<\/span><\/label>/);

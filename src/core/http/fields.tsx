@@ -20,13 +20,20 @@ export interface Option {
   label: string;
 }
 
+/** Choices of a select shown under a heading (`<optgroup>`). */
+export interface OptionGroup {
+  label: string;
+  options: Option[];
+}
+
 export interface FieldProps {
   ctx: FieldCtx;
   /** The form as submitted, when it is shown again: its value and problem for this field. */
   form?: FormState;
   name: string;
   label: string;
-  hint?: string;
+  /** Text, or markup where the hint holds a link. */
+  hint?: ComponentChildren;
   /** Marks the label and makes the control required. */
   required?: boolean;
   /** The value when the form holds none for this field (what is saved, a filter in the URL). */
@@ -36,12 +43,12 @@ export interface FieldProps {
 }
 
 /**
- * The problem to show at a field, in the reader's language: the first one named after the field
- * or after a part of it (`tags.2` shows at `tags`).
+ * The problems to show at a field, in the reader's language: every one named after the field or
+ * after a part of it (`tags.2` shows at `tags`), each once, so a reader fixes them all in one go.
  */
 export function fieldMessage(t: Translator, form: FormState | undefined, name: string): string | undefined {
-  const p = form?.errors.find((e) => e.field === name || e.field.startsWith(`${name}.`));
-  return p ? problemMessage(t, p) : undefined;
+  const texts = new Set(form?.errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`)).map((p) => problemMessage(t, p)));
+  return texts.size ? [...texts].join(' ') : undefined;
 }
 
 /** Error summary at the top of a form shown again, linking to each field (GOV.UK pattern). */
@@ -76,7 +83,7 @@ interface ControlAttrs {
 
 const describedBy = (id: string, hint: boolean, error: boolean) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
-function Hint({ id, text }: { id: string; text: string | undefined }): VNode | null {
+function Hint({ id, text }: { id: string; text: ComponentChildren }): VNode | null {
   return text ? (
     <p class="field-hint" id={`${id}-hint`}>
       {text}
@@ -111,12 +118,15 @@ function Field({ ctx, form, name, label, hint, required, requiredClass, control 
 
 const valueOf = (props: FieldProps) => props.form?.values[props.name] ?? props.value ?? '';
 
-export type TextType = 'text' | 'email' | 'url' | 'tel' | 'number' | 'date' | 'time' | 'datetime-local';
+export type TextType = 'text' | 'search' | 'email' | 'url' | 'tel' | 'number' | 'date' | 'time' | 'datetime-local';
 
 export interface TextFieldProps extends FieldProps {
   type?: TextType;
   min?: number;
   max?: number;
+  maxLength?: number;
+  /** The keyboard to offer; `numeric` by default for a number. */
+  inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'url' | 'search' | 'text';
   /** Default `off`: these forms hold business and personal data, not the reader's own details. */
   autocomplete?: string;
   /** The language of what is typed, for a field that holds one language only. */
@@ -135,8 +145,9 @@ export function TextField(props: TextFieldProps): VNode {
           value={valueOf(props)}
           min={props.min}
           max={props.max}
+          maxLength={props.maxLength}
           lang={props.lang}
-          inputMode={props.type === 'number' ? 'numeric' : undefined}
+          inputMode={props.inputMode ?? (props.type === 'number' ? 'numeric' : undefined)}
           autocomplete={props.autocomplete ?? 'off'}
           required={props.required}
         />
@@ -145,12 +156,12 @@ export function TextField(props: TextFieldProps): VNode {
   );
 }
 
-export function TextArea(props: FieldProps & { rows?: number; lang?: Lang }): VNode {
+export function TextArea(props: FieldProps & { rows?: number; maxLength?: number; lang?: Lang }): VNode {
   return (
     <Field
       {...props}
       control={(attrs) => (
-        <textarea {...attrs} name={props.name} rows={props.rows ?? 5} lang={props.lang} required={props.required}>
+        <textarea {...attrs} name={props.name} rows={props.rows ?? 5} maxLength={props.maxLength} lang={props.lang} required={props.required}>
           {valueOf(props)}
         </textarea>
       )}
@@ -158,19 +169,20 @@ export function TextArea(props: FieldProps & { rows?: number; lang?: Lang }): VN
   );
 }
 
-export function SelectField(props: FieldProps & { options: Option[]; /** Label of a first, empty choice. */ placeholder?: string }): VNode {
+export function SelectField(props: FieldProps & { options: Array<Option | OptionGroup>; /** Label of a first, empty choice. */ placeholder?: string }): VNode {
   const value = valueOf(props);
+  const option = (o: Option) => (
+    <option value={o.value} selected={o.value === value}>
+      {o.label}
+    </option>
+  );
   return (
     <Field
       {...props}
       control={(attrs) => (
         <select {...attrs} name={props.name} required={props.required}>
           {props.placeholder !== undefined && <option value="">{props.placeholder}</option>}
-          {props.options.map((o) => (
-            <option value={o.value} selected={o.value === value}>
-              {o.label}
-            </option>
-          ))}
+          {props.options.map((o) => ('options' in o ? <optgroup label={o.label}>{o.options.map(option)}</optgroup> : option(o)))}
         </select>
       )}
     />
@@ -183,7 +195,7 @@ export function FileField(props: Omit<FieldProps, 'value'> & { accept?: string }
 }
 
 /** One checkbox, its label after it. Checked when the form's value is `value` (or `on`), else by `checked`. */
-export function Checkbox({ ctx, form, name, label, hint, value = '1', checked }: { ctx: FieldCtx; form?: FormState; name: string; label: string; hint?: string; value?: string; checked?: boolean }): VNode {
+export function Checkbox({ ctx, form, name, label, hint, value = '1', checked }: { ctx: FieldCtx; form?: FormState; name: string; label: string; hint?: ComponentChildren; value?: string; checked?: boolean }): VNode {
   const id = fieldId(name);
   const error = fieldMessage(ctx.t, form, name);
   const submitted = form?.values[name];
@@ -210,7 +222,7 @@ interface GroupProps {
   form?: FormState;
   name: string;
   legend: string;
-  hint?: string;
+  hint?: ComponentChildren;
   required?: boolean;
   requiredClass?: string;
   /** The fieldset's class. */
