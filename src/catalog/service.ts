@@ -91,6 +91,8 @@ export interface WriteResult {
   changed: boolean;
 }
 
+type ActivityType = 'new package' | 'changed package' | 'deleted package';
+
 /** One item's outcome in saveMany. */
 export type BatchOutcome = { ok: true; full: FullDataset; changed: boolean; created: boolean } | { ok: false; error: unknown };
 
@@ -380,20 +382,30 @@ export class CatalogService {
     if (!now || now.metadata_modified !== before.metadata_modified || now.state !== before.state) throw new Retry();
   }
 
-  private async record(trx: Trx, c: Caller, type: 'new package' | 'changed package' | 'deleted package', action: string, before: FullDataset | null, after: FullDataset): Promise<void> {
+  private async record(trx: Trx, c: Caller, type: ActivityType, action: string, before: FullDataset | null, after: FullDataset): Promise<void> {
+    await this.recordMany(trx, [{ c, type, action, before, after }]);
+  }
+
+  /** The activities (with their diffs) and audit entries of written datasets, and one data-version bump. */
+  private async recordMany(trx: Trx, writes: { c: Caller; type: ActivityType; action: string; before: FullDataset | null; after: FullDataset }[]): Promise<void> {
     const clock = this.deps.clock;
-    const beforeDict = before ? packageDict(before, '') : null;
-    const afterDict = packageDict(after, '');
-    await catalogStore.insertActivity(trx, {
-      activity_type: type,
-      object_id: after.row.id,
-      user_id: c.user?.id ?? null,
-      actor_label: c.actor.label,
-      timestamp: clock.now().toISOString(),
+    const at = clock.now().toISOString();
+    const dicts = writes.map((w) => ({ w, beforeDict: w.before ? packageDict(w.before, '') : null, afterDict: packageDict(w.after, '') }));
+    const activities = dicts.map(({ w, beforeDict, afterDict }) => ({
+      activity_type: w.type,
+      object_id: w.after.row.id,
+      user_id: w.c.user?.id ?? null,
+      actor_label: w.c.actor.label,
+      timestamp: at,
       data_json: JSON.stringify({ package: afterDict }),
       diff_json: JSON.stringify(diff(beforeDict, afterDict)),
-    });
-    await audit(trx, clock, c.actor, { action, entityType: 'catalog_dataset', entityId: after.row.id, before: beforeDict ?? undefined, after: afterDict });
+    }));
+    for (const part of slices(activities, 100)) await trx.insertInto('catalog_activities').values(part).execute();
+    await auditMany(
+      trx,
+      clock,
+      dicts.map(({ w, beforeDict, afterDict }) => ({ actor: w.c.actor, entry: { action: w.action, entityType: 'catalog_dataset', entityId: w.after.row.id, before: beforeDict ?? undefined, after: afterDict } })),
+    );
     await bumpVersion(trx, clock, CATALOG_SCOPE);
   }
 
@@ -615,32 +627,10 @@ export class CatalogService {
     for (const w of updates) if (w.current!.row.name !== w.after.row.name) await catalogStore.addRedirect(trx, w.current!.row.name, w.after.row.id, w.now);
     for (const part of slices(ws.map((w) => w.after.row.name), 500)) await trx.deleteFrom('catalog_name_redirects').where('old_name', 'in', part).execute();
     // Activities and audit entries, one of each per dataset; one data-version bump for all.
-    const clock = this.deps.clock;
-    const entries = ws.map((w) => {
-      const beforeDict = w.current ? packageDict(w.current, '') : null;
-      const afterDict = packageDict(w.after, '');
-      return { w, beforeDict, afterDict };
-    });
-    const at = clock.now().toISOString();
-    const activities = entries.map(({ w, beforeDict, afterDict }) => ({
-      activity_type: w.current ? ('changed package' as const) : ('new package' as const),
-      object_id: w.after.row.id,
-      user_id: w.c.user?.id ?? null,
-      actor_label: w.c.actor.label,
-      timestamp: at,
-      data_json: JSON.stringify({ package: afterDict }),
-      diff_json: JSON.stringify(diff(beforeDict, afterDict)),
-    }));
-    for (const part of slices(activities, 100)) await trx.insertInto('catalog_activities').values(part).execute();
-    await auditMany(
+    await this.recordMany(
       trx,
-      clock,
-      entries.map(({ w, beforeDict, afterDict }) => ({
-        actor: w.c.actor,
-        entry: { action: w.current ? 'catalog.package.update' : 'catalog.package.create', entityType: 'catalog_dataset', entityId: w.after.row.id, before: beforeDict ?? undefined, after: afterDict },
-      })),
+      ws.map((w) => ({ c: w.c, type: w.current ? 'changed package' : 'new package', action: w.current ? 'catalog.package.update' : 'catalog.package.create', before: w.current, after: w.after })),
     );
-    await bumpVersion(trx, clock, CATALOG_SCOPE);
     await writeDocs(trx, this.deps.dialect, ws.map((w) => w.doc));
   }
 

@@ -70,26 +70,11 @@ export interface AuditEntry {
 
 /** Record a write. Call it inside the transaction of the write, so both land or neither does. */
 export async function audit(db: DbOrTrx, clock: Clock, actor: Actor, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: clock.now().toISOString(),
-      actor_id: actor.id,
-      actor_label: actor.label,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
-      before_json: e.before === undefined ? null : JSON.stringify(redact(e.before)),
-      after_json: e.after === undefined ? null : JSON.stringify(redact(e.after)),
-      request_id: actor.requestId ?? null,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(clock.now().toISOString(), actor, e)).execute();
 }
 
-/** Many audit entries in a few statements (batched writes), each with its own actor. */
-export async function auditMany(db: DbOrTrx, clock: Clock, entries: { actor: Actor; entry: AuditEntry }[]): Promise<void> {
-  const at = clock.now().toISOString();
-  const rows = entries.map(({ actor, entry: e }) => ({
+function auditRow(at: string, actor: Actor, e: AuditEntry) {
+  return {
     at,
     actor_id: actor.id,
     actor_label: actor.label,
@@ -99,6 +84,12 @@ export async function auditMany(db: DbOrTrx, clock: Clock, entries: { actor: Act
     before_json: e.before === undefined ? null : JSON.stringify(redact(e.before)),
     after_json: e.after === undefined ? null : JSON.stringify(redact(e.after)),
     request_id: actor.requestId ?? null,
-  }));
+  };
+}
+
+/** Many audit entries in a few statements (batched writes), each with its own actor. */
+export async function auditMany(db: DbOrTrx, clock: Clock, entries: { actor: Actor; entry: AuditEntry }[]): Promise<void> {
+  const at = clock.now().toISOString();
+  const rows = entries.map(({ actor, entry }) => auditRow(at, actor, entry));
   for (let i = 0; i < rows.length; i += 100) await db.insertInto('audit_log').values(rows.slice(i, i + 100)).execute();
 }
