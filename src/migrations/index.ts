@@ -8,6 +8,7 @@ import * as support from './20261127_0006_support.js';
 import * as matching from './20261127_0007_matching.js';
 import * as catalogSearch from './20261127_0008_catalog_search.js';
 import * as catalogHarvest from './20261127_0009_catalog_harvest.js';
+import * as catalogSearchShadow from './20261127_0010_catalog_search_shadow.js';
 
 /** Every migration, in order. Migrations are frozen once released: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0007_matching': matching,
   '20261127_0008_catalog_search': catalogSearch,
   '20261127_0009_catalog_harvest': catalogHarvest,
+  '20261127_0010_catalog_search_shadow': catalogSearchShadow,
 };

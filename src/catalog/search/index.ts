@@ -187,19 +187,30 @@ async function bumpVersion(trx: Trx, n = 1): Promise<number> {
   return Number(row.num);
 }
 
-/** Log which documents changed at which versions (seq = first, first+1, …). */
-async function logChanges(trx: Trx, firstSeq: number, docNos: number[]): Promise<void> {
-  for (const part of slices(docNos.map((doc_no, k) => ({ seq: firstSeq + k, doc_no })), 1000)) await trx.insertInto('catalog_search_changes').values(part).execute();
+/** Log which documents changed at which versions (seq = first, first+1, …), with their ids for a reindex running meanwhile. */
+async function logChanges(trx: Trx, firstSeq: number, changed: Array<{ docNo: number; id: string }>): Promise<void> {
+  for (const part of slices(changed.map(({ docNo, id }, k) => ({ seq: firstSeq + k, doc_no: docNo, id })), 1000)) await trx.insertInto('catalog_search_changes').values(part).execute();
   // Keep the change log short; a process further behind than this reloads instead of replaying.
-  const last = firstSeq + docNos.length - 1;
-  if (Math.floor(last / 1000) !== Math.floor((firstSeq - 1) / 1000)) await trx.deleteFrom('catalog_search_changes').where('seq', '<=', last - 50_000).execute();
+  const last = firstSeq + changed.length - 1;
+  if (Math.floor(last / 1000) !== Math.floor((firstSeq - 1) / 1000)) await trx.deleteFrom('catalog_search_changes').where('seq', '<=', last - CHANGES_KEPT).execute();
 }
+const CHANGES_KEPT = 50_000;
 
 function slices<T>(xs: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;
 }
+
+/** The live index's tables, or the shadow ones a reindex builds into before it swaps the names. */
+interface IndexTables {
+  docs: 'catalog_search_docs';
+  extras: 'catalog_search_extras';
+  fts: string;
+}
+const LIVE: IndexTables = { docs: 'catalog_search_docs', extras: 'catalog_search_extras', fts: 'catalog_search_fts' };
+// Same columns as the live tables: typed as them.
+const NEXT: IndexTables = { docs: 'catalog_search_docs_next' as 'catalog_search_docs', extras: 'catalog_search_extras_next' as 'catalog_search_extras', fts: 'catalog_search_fts_next' };
 
 /** Write (insert or replace) a dataset's index entry, inside the caller's transaction. */
 export async function writeSearchDoc(trx: Trx, dialect: Dialect, p: PreparedSearchDoc): Promise<void> {
@@ -211,9 +222,7 @@ export async function writeSearchDoc(trx: Trx, dialect: Dialect, p: PreparedSear
  * transaction (a harvest page, a reindex batch). A document listed twice keeps its last version.
  */
 export async function writeSearchDocs(trx: Trx, dialect: Dialect, docs: PreparedSearchDoc[]): Promise<void> {
-  const byId = new Map<string, PreparedSearchDoc>();
-  for (const p of docs) byId.set(p.doc.id, p);
-  const list = [...byId.values()];
+  const list = lastById(docs);
   if (!list.length) return;
   const version = await bumpVersion(trx, list.length);
   if (!tokenizerRecorded.has(trx as object)) {
@@ -221,44 +230,61 @@ export async function writeSearchDocs(trx: Trx, dialect: Dialect, docs: Prepared
     await trx.updateTable('catalog_search_meta').set({ value: TOKENIZER_ID }).where('key', '=', 'tokenizer').where('value', '=', '').execute();
     tokenizerRecorded.add(trx as object);
   }
+  const numbered = await writeDocsInto(trx, dialect, list, LIVE);
+  await logChanges(trx, version - list.length + 1, numbered.map(({ p, docNo }) => ({ docNo, id: p.doc.id })));
+}
+
+function lastById(docs: PreparedSearchDoc[]): PreparedSearchDoc[] {
+  const byId = new Map<string, PreparedSearchDoc>();
+  for (const p of docs) byId.set(p.doc.id, p);
+  return [...byId.values()];
+}
+
+/** Replace the documents' rows in one set of tables (live or shadow); returns their doc_nos. */
+async function writeDocsInto(trx: Trx, dialect: Dialect, list: PreparedSearchDoc[], t: IndexTables): Promise<Array<{ p: PreparedSearchDoc; docNo: number }>> {
   const existing = new Map<string, number>();
   for (const part of slices(list.map((p) => p.doc.id), 500)) {
-    for (const r of await trx.selectFrom('catalog_search_docs').select(['id', 'doc_no']).where('id', 'in', part).execute()) existing.set(r.id, r.doc_no);
+    for (const r of await trx.selectFrom(t.docs).select(['id', 'doc_no']).where('id', 'in', part).execute()) existing.set(r.id, r.doc_no);
   }
-  const old = [...existing.values()];
-  for (const part of slices(old, 500)) {
-    await trx.deleteFrom('catalog_search_extras').where('doc_no', 'in', part).execute();
-    if (dialect === 'sqlite') await sql`delete from catalog_search_fts where rowid in (${sql.join(part)})`.execute(trx);
-    await trx.deleteFrom('catalog_search_docs').where('doc_no', 'in', part).execute();
-  }
+  await removeDocNos(trx, dialect, [...existing.values()], t);
   let next = 0;
   if (existing.size < list.length) {
-    const max = await trx.selectFrom('catalog_search_docs').select(sql<number>`coalesce(max(doc_no), 0)`.as('m')).executeTakeFirstOrThrow();
+    const max = await trx.selectFrom(t.docs).select(sql<number>`coalesce(max(doc_no), 0)`.as('m')).executeTakeFirstOrThrow();
     next = Number(max.m);
   }
   const numbered = list.map((p) => ({ p, docNo: existing.get(p.doc.id) ?? ++next }));
   // Rows of ~16 columns: 60 a statement stays far below both dialects' parameter limits.
-  for (const part of slices(numbered, 60)) await trx.insertInto('catalog_search_docs').values(part.map(({ p, docNo }) => docRow(p, docNo, dialect))).execute();
+  for (const part of slices(numbered, 60)) await trx.insertInto(t.docs).values(part.map(({ p, docNo }) => docRow(p, docNo, dialect))).execute();
   if (dialect === 'sqlite') {
     for (const part of slices(numbered, 200)) {
-      await sql`insert into catalog_search_fts (rowid, title, tags, body, ws) values ${sql.join(part.map(({ p, docNo }) => sql`(${docNo}, ${p.title}, ${p.tags}, ${p.body}, ${p.ws})`))}`.execute(trx);
+      await sql`insert into ${sql.table(t.fts)} (rowid, title, tags, body, ws) values ${sql.join(part.map(({ p, docNo }) => sql`(${docNo}, ${p.title}, ${p.tags}, ${p.body}, ${p.ws})`))}`.execute(trx);
     }
   }
   const extras = numbered.flatMap(({ p, docNo }) => Object.entries(p.doc.extras).map(([key, value]) => ({ doc_no: docNo, key, value })));
-  for (const part of slices(extras, 300)) await trx.insertInto('catalog_search_extras').values(part).execute();
-  await logChanges(trx, version - list.length + 1, numbered.map((x) => x.docNo));
+  for (const part of slices(extras, 300)) await trx.insertInto(t.extras).values(part).execute();
+  return numbered;
+}
+
+async function removeDocNos(trx: Trx, dialect: Dialect, docNos: number[], t: IndexTables): Promise<void> {
+  for (const part of slices(docNos, 500)) {
+    await trx.deleteFrom(t.extras).where('doc_no', 'in', part).execute();
+    if (dialect === 'sqlite') await sql`delete from ${sql.table(t.fts)} where rowid in (${sql.join(part)})`.execute(trx);
+    await trx.deleteFrom(t.docs).where('doc_no', 'in', part).execute();
+  }
 }
 
 /** Remove a dataset's index entry (a purge; a soft delete is a write with state 'deleted'). */
 export async function deleteSearchDoc(trx: Trx, dialect: Dialect, id: string): Promise<void> {
   const existing = await trx.selectFrom('catalog_search_docs').select('doc_no').where('id', '=', id).executeTakeFirst();
-  if (!existing) return;
+  if (!existing) {
+    // Not in the live index, but in a rebuild under way: log the purge (doc_no -1) so the reindex drops it too.
+    const building = await trx.selectFrom(NEXT.docs).select('doc_no').where('id', '=', id).executeTakeFirst();
+    if (building) await logChanges(trx, await bumpVersion(trx), [{ docNo: -1, id }]);
+    return;
+  }
   const version = await bumpVersion(trx);
-  const docNo = existing.doc_no;
-  if (dialect === 'sqlite') await sql`delete from catalog_search_fts where rowid = ${docNo}`.execute(trx);
-  await trx.deleteFrom('catalog_search_extras').where('doc_no', '=', docNo).execute();
-  await trx.deleteFrom('catalog_search_docs').where('doc_no', '=', docNo).execute();
-  await logChanges(trx, version, [docNo]);
+  await removeDocNos(trx, dialect, [existing.doc_no], LIVE);
+  await logChanges(trx, version, [{ docNo: existing.doc_no, id }]);
 }
 
 // ---------------------------------------------------------------------------------------------- search
@@ -672,31 +698,94 @@ export type { SearchDocSource } from './source.js';
 /** Empty the index (every dataset, the change log) and mark it as built by nobody. */
 export async function clearSearchIndex(deps: { db: Db; dialect: Dialect }): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    if (deps.dialect === 'sqlite') await sql`insert into catalog_search_fts (catalog_search_fts) values ('delete-all')`.execute(trx);
-    await trx.deleteFrom('catalog_search_extras').execute();
-    await trx.deleteFrom('catalog_search_docs').execute();
+    await emptyTables(trx, deps.dialect, LIVE);
     await trx.deleteFrom('catalog_search_changes').execute();
     await trx.updateTable('catalog_search_meta').set({ num: sql`num + 1` }).where('key', '=', 'epoch').execute();
     await trx.updateTable('catalog_search_meta').set({ value: '' }).where('key', '=', 'tokenizer').execute();
   });
 }
 
-/** Rebuild the whole index from the catalog's datasets. Returns the number of datasets indexed. */
-export async function reindexAll(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<number> {
-  const source = docSource ?? catalogDocSource;
-  const total = await source.count(deps.db);
-  await clearSearchIndex(deps);
-  let done = 0;
-  for await (const batch of source.batches(deps.db, 200)) {
-    const prepared = batch.map(prepareSearchDoc); // before the transaction opens
-    await deps.db.transaction().execute(async (trx) => {
-      await writeSearchDocs(trx, deps.dialect, prepared);
-    });
-    done += batch.length;
-    onProgress?.(done, total);
+async function emptyTables(trx: Trx, dialect: Dialect, t: IndexTables): Promise<void> {
+  if (dialect === 'postgres' && t === NEXT) {
+    // Nobody searches the shadow tables: truncating them is instant where a delete would write every row.
+    await sql`truncate ${sql.table(t.docs)}, ${sql.table(t.extras)}`.execute(trx);
+    return;
   }
-  await deps.db.updateTable('catalog_search_meta').set({ value: TOKENIZER_ID }).where('key', '=', 'tokenizer').execute();
-  return done;
+  if (dialect === 'sqlite') await sql`insert into ${sql.table(t.fts)} (${sql.table(t.fts)}) values ('delete-all')`.execute(trx);
+  await trx.deleteFrom(t.extras).execute();
+  await trx.deleteFrom(t.docs).execute();
+}
+
+async function currentVersion(db: Db | Trx): Promise<number> {
+  const r = await db.selectFrom('catalog_search_meta').select('num').where('key', '=', 'version').executeTakeFirst();
+  return Number(r?.num ?? 0);
+}
+
+/** The documents of `ids` as the source has them now (absent ones were purged). */
+async function sourceDocs(source: SearchDocSource, db: Db, ids: string[]): Promise<DatasetSearchDoc[]> {
+  if (source.byIds) return source.byIds(db, ids);
+  const wanted = new Set(ids);
+  const out: DatasetSearchDoc[] = [];
+  for await (const batch of source.batches(db, 500)) for (const d of batch) if (wanted.has(d.id)) out.push(d);
+  return out;
+}
+
+/**
+ * Rebuild the whole index from the catalog's datasets. Returns the number of datasets indexed.
+ *
+ * Atomic for readers: the documents are written into the shadow tables (catalog_search_*_next)
+ * while searches keep reading the live index; then one transaction takes the writers' lock (the
+ * version row), carries over the datasets written or purged since the rebuild began (the change
+ * log names them; they are read again from the source), swaps the tables' names and bumps the
+ * epoch. A search sees the old complete index until that commit and the new one after it.
+ */
+export async function reindexAll(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<number> {
+  const { db, dialect } = deps;
+  const source = docSource ?? catalogDocSource;
+  for (let attempt = 0; ; attempt++) {
+    const total = await source.count(db);
+    const since = await currentVersion(db);
+    await db.transaction().execute((trx) => emptyTables(trx, dialect, NEXT));
+    let done = 0;
+    for await (const batch of source.batches(db, 200)) {
+      const prepared = lastById(batch.map(prepareSearchDoc)); // before the transaction opens
+      await db.transaction().execute((trx) => writeDocsInto(trx, dialect, prepared, NEXT));
+      done += batch.length;
+      onProgress?.(done, total);
+    }
+    const swapped = await db.transaction().execute(async (trx) => {
+      // Bumping the version takes the writers' lock until commit (PostgreSQL: the row; SQLite: the database).
+      const now = (await bumpVersion(trx)) - 1;
+      if (now > since) {
+        const log = await trx.selectFrom('catalog_search_changes').select(['seq', 'id']).where('seq', '>', since).orderBy('seq').execute();
+        // Writers went further than the change log keeps: it no longer names them all; build again.
+        if (!log.length || log[0]!.seq !== since + 1 || log.some((r) => r.id == null)) return false;
+        const ids = [...new Set(log.map((r) => r.id!))];
+        for (const part of slices(ids, 200)) {
+          const docs = await sourceDocs(source, trx as unknown as Db, part);
+          const present = new Set(docs.map((d) => d.id));
+          const gone = await trx.selectFrom(NEXT.docs).select('doc_no').where('id', 'in', part.filter((id) => !present.has(id))).execute();
+          await removeDocNos(trx, dialect, gone.map((r) => r.doc_no), NEXT);
+          await writeDocsInto(trx, dialect, lastById(docs.map(prepareSearchDoc)), NEXT);
+        }
+      }
+      for (const [a, b] of [[LIVE.docs, NEXT.docs], [LIVE.extras, NEXT.extras], ...(dialect === 'sqlite' ? [[LIVE.fts, NEXT.fts]] : [])] as Array<[string, string]>) {
+        await sql`alter table ${sql.table(a)} rename to ${sql.table(`${a}_old`)}`.execute(trx);
+        await sql`alter table ${sql.table(b)} rename to ${sql.table(a)}`.execute(trx);
+        await sql`alter table ${sql.table(`${a}_old`)} rename to ${sql.table(b)}`.execute(trx);
+      }
+      await trx.deleteFrom('catalog_search_changes').execute();
+      await trx.updateTable('catalog_search_meta').set({ num: sql`num + 1` }).where('key', '=', 'epoch').execute();
+      await trx.updateTable('catalog_search_meta').set({ value: TOKENIZER_ID }).where('key', '=', 'tokenizer').execute();
+      return true;
+    });
+    if (!swapped && attempt < 2) continue;
+    if (!swapped) throw new SearchError('The catalog changed faster than the search index could be rebuilt; reindex again');
+    // The previous index is now in the shadow tables: free its space.
+    await db.transaction().execute((trx) => emptyTables(trx, dialect, NEXT));
+    const n = await db.selectFrom('catalog_search_docs').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(n.n);
+  }
 }
 
 export interface SearchIndexStatus {

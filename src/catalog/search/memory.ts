@@ -197,7 +197,8 @@ export class SearchMemory {
 
   private async replay(db: Db, version: number): Promise<void> {
     const changed = await db.selectFrom('catalog_search_changes').select('doc_no').where('seq', '>', this.version).where('seq', '<=', version).execute();
-    const docNos = [...new Set(changed.map((c) => c.doc_no))];
+    // doc_no -1: a purge logged for a rebuild under way (the live index never held the dataset).
+    const docNos = [...new Set(changed.map((c) => c.doc_no))].filter((d) => d >= 0);
     for (let i = 0; i < docNos.length; i += 500) {
       const slice = docNos.slice(i, i + 500);
       const rows = (await db.selectFrom('catalog_search_docs').select([...SearchMemory.columns]).where('doc_no', 'in', slice).execute()) as DocRow[];

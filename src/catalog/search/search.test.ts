@@ -20,6 +20,7 @@ import {
   writeSearchDoc,
   type DatasetSearchDoc,
   type SearchParams,
+  type SearchResult,
 } from './index.js';
 
 function doc(id: string, title: string, notes = '', extra: Partial<DatasetSearchDoc> = {}): DatasetSearchDoc {
@@ -337,6 +338,68 @@ for (const dialect of DIALECTS) {
         assert.deepEqual((await searchDatasets(h.db, dialect, { ...base, q: '古い地図' })).ids, []);
         assert.deepEqual([...(await searchDatasets(h.db, dialect, { ...base, q: '保育', visibility: { includePrivate: true, orgs: ['meguro'] } })).ids].sort(), ['d1', 'd2']);
       } finally {
+        await h.close();
+        await tdb.drop();
+      }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`catalog search reindexed atomically (${dialect})`, { skip: skipFor(dialect) }, () => {
+    it('shows the old complete index until the rebuilt one is swapped in, with the writes made meanwhile carried over', async () => {
+      const tdb = await freshDatabase(dialect);
+      const h = openDatabase(tdb.url);
+      const search = (p: Partial<SearchParams>) => searchDatasets(h.db, dialect, { ...base, ...p });
+      const writeAll = async (docs: DatasetSearchDoc[]) => {
+        const prepared = docs.map(prepareSearchDoc);
+        await h.db.transaction().execute(async (trx) => {
+          for (const p of prepared) await writeSearchDoc(trx, dialect, p);
+        });
+      };
+      try {
+        await migrateToLatest(h.db);
+        // 300 documents: the rebuild writes them in two batches, so a partial index would show.
+        const bulk = Array.from({ length: 300 }, (_, i) => doc(`bulk${String(i).padStart(3, '0')}`, `統計資料 第${i}号`, '', { tags: ['一般'] }));
+        const docs = [...DOCS, ...bulk];
+        await writeAll(docs);
+        const queries: Array<Partial<SearchParams>> = [{ q: '統計' }, { q: '保育', facetFields: ['tags'] }, { q: 'ｶﾅ' }, { q: '人口推計' }, { facetFields: ['tags', 'organization'] }];
+        const old = await Promise.all(queries.map(search));
+        assert.ok(old[0]!.count > 300);
+        // The catalog as the rebuild reads it: jinko renamed; during the rebuild a dataset is added and one purged.
+        const current = new Map(docs.map((d) => [d.id, d.id === 'jinko' ? { ...d, title: '人口推計の結果' } : d]));
+        const added = doc('added', '新設の保育ルーム', '', { tags: ['保育'] });
+        const during: SearchResult[][] = [];
+        setSearchDocSource({
+          count: async () => current.size,
+          async *batches(_db, size) {
+            const list = [...current.values()];
+            for (let i = 0; i < list.length; i += size) {
+              yield list.slice(i, i + size);
+              during.push(await Promise.all(queries.map(search))); // the batch sits in the shadow tables now
+            }
+            current.set('added', added);
+            current.delete('kana');
+            await writeAll([added]);
+            await h.db.transaction().execute((trx) => deleteSearchDoc(trx, dialect, 'kana'));
+          },
+          byIds: async (_db, ids) => ids.flatMap((id) => current.get(id) ?? []),
+        });
+        assert.equal(await reindexAll(h), current.size);
+        assert.ok(during.length >= 2);
+        for (const seen of during) assert.deepEqual(seen, old);
+        const now = await Promise.all(queries.map(search));
+        assert.equal(now[0]!.count, old[0]!.count - 1); // jinko lost 統計 from its title
+        assert.deepEqual(now[2]!.ids, []);
+        assert.deepEqual(now[3]!.ids, ['jinko']);
+        assert.deepEqual(now[1]!.facets.tags, { 保育: 2, 子育て: 1 });
+        assert.deepEqual([...now[1]!.ids].sort(), ['added', 'hoiku', 'phrase', 'phrase2']);
+        assert.deepEqual((await searchIndexStatus(h.db)).documents, current.size);
+        // Writes after the swap land in the new index.
+        await writeAll([doc('later', '後から追加した人口推計', '')]);
+        assert.deepEqual([...(await search({ q: '人口推計' })).ids].sort(), ['jinko', 'later']);
+      } finally {
+        setSearchDocSource(null);
         await h.close();
         await tdb.drop();
       }

@@ -46,6 +46,8 @@ export interface CatalogSearchMetaTable {
 export interface CatalogSearchChangesTable {
   seq: number;
   doc_no: number;
+  /** The dataset's id (null in rows logged before migration 0010): a reindex carries these writes over. */
+  id?: string | null;
 }
 
 export interface CatalogSearchTables {
@@ -53,4 +55,7 @@ export interface CatalogSearchTables {
   catalog_search_extras: CatalogSearchExtrasTable;
   catalog_search_meta: CatalogSearchMetaTable;
   catalog_search_changes: CatalogSearchChangesTable;
+  /** Shadow tables a reindex builds into before it swaps the names with the live ones (migration 0010). */
+  catalog_search_docs_next: CatalogSearchDocsTable;
+  catalog_search_extras_next: CatalogSearchExtrasTable;
 }
