@@ -71,8 +71,8 @@ describe('catalog pages in a real browser', { skip: browserSkip }, () => {
         await expectAccessible(page, path);
       }
       await open(page, `${live.url}/dataset/new`);
-      await page.locator('#title').fill('x');
-      await page.locator('#name').fill('Not Valid');
+      await page.locator('#f-title').fill('x');
+      await page.locator('#f-name').fill('Not Valid');
       await Promise.all([page.waitForLoadState('load'), page.locator('form.stack button[type="submit"]').click()]);
       assert.match(await page.locator('.error-summary').innerText(), /URL名|URL name/);
       await expectAccessible(page, '/dataset/new with errors');
@@ -84,15 +84,15 @@ describe('catalog pages in a real browser', { skip: browserSkip }, () => {
     try {
       const page = await context.newPage();
       await signInThroughForm(page, live.url, publisher, '/dataset/new');
-      await page.locator('#title').fill('目黒区の公衆トイレ');
-      await page.locator('#name').fill('meguro-public-toilets');
-      await page.locator('#tag_string').fill('トイレ, バリアフリー');
+      await page.locator('#f-title').fill('目黒区の公衆トイレ');
+      await page.locator('#f-name').fill('meguro-public-toilets');
+      await page.locator('#f-tag_string').fill('トイレ, バリアフリー');
       await page.locator('label', { hasText: '生活' }).first().click();
       await Promise.all([page.waitForURL(/\/dataset\/meguro-public-toilets/), page.locator('form.stack button[type="submit"]').click()]);
       assert.match(await page.locator('h1').innerText(), /目黒区の公衆トイレ/);
       await page.goto(`${live.url}/dataset/meguro-public-toilets/resource/new`);
-      await page.locator('#name').fill('設置場所');
-      await page.locator('#upload').setInputFiles({ name: 'toilets.csv', mimeType: 'text/csv', buffer: Buffer.from('名称,住所\n中目黒公園,目黒区中目黒2丁目\n') });
+      await page.locator('#f-name').fill('設置場所');
+      await page.locator('#f-upload').setInputFiles({ name: 'toilets.csv', mimeType: 'text/csv', buffer: Buffer.from('名称,住所\n中目黒公園,目黒区中目黒2丁目\n') });
       await Promise.all([page.waitForURL(/\/dataset\/meguro-public-toilets\?saved=1/), page.locator('form.stack button[type="submit"]').click()]);
       const link = page.locator('.resource-links a', { hasText: '設置場所' });
       const href = await link.getAttribute('href');

@@ -190,6 +190,10 @@ for (const dialect of DIALECTS) {
       assert.match(bad.body, /メールアドレスの形式で入力してください。/);
       assert.match(bad.body, /タグ「x」は 2 文字以上にしてください。/);
       assert.match(bad.body, /value="Bad Name"/, 'what was typed is kept');
+      assert.match(bad.body, /<a href="#f-name">URL名は/, 'the summary links to the field');
+      assert.match(bad.body, /<input id="f-name" aria-describedby="f-name-hint f-name-error" aria-invalid="true" name="name"/, 'the field is marked invalid and described by its hint and problem');
+      assert.match(bad.body, /<p class="field-error" id="f-author_email-error">メールアドレスの形式で入力してください。<\/p>/);
+      assert.match(bad.body, /<input type="hidden" name="_csrf"/);
       assert.deepEqual(await counts(t.app), before);
       const noCsrf = await t.app.inject({ method: 'POST', url: '/dataset/new', headers: { cookie: publisher.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ title: 'x', name: 'no-csrf', owner_org: '131105' }) });
       assert.equal(noCsrf.statusCode, 403);

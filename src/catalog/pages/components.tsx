@@ -29,16 +29,6 @@ export function formProblems(t: Translator, issues: Issue[], fieldOf: (path: str
   return issues.map((i) => ({ field: fieldOf(i.field), message: issueText(t, i) }));
 }
 
-export function FieldError({ errors, field }: { errors: FieldProblem[]; field: string }): VNode | null {
-  const e = errors.filter((x) => x.field === field);
-  if (!e.length) return null;
-  return (
-    <p class="field-error" id={`${field}-error`}>
-      {e.map((x) => x.message).join(' ')}
-    </p>
-  );
-}
-
 /** Engine highlight (escaped text with <mark>) or the plain text. */
 export function Highlighted({ html, text }: { html?: string; text: string }): VNode {
   const safe = safeHighlight(html);

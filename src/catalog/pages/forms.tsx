@@ -1,9 +1,11 @@
 import type { VNode } from 'preact';
 import type { FieldProblem } from '../../core/errors.js';
-import { Csrf, ErrorSummary, type PageCtx } from '../../core/http/render.js';
+import { Checkbox, CheckboxGroup, FileField, FormErrors, SelectField, TextArea, TextField } from '../../core/http/fields.js';
+import type { FormState } from '../../core/http/forms.js';
+import { Csrf, type PageCtx } from '../../core/http/render.js';
 import type { GroupRow, LicenceRow, OrgRow } from '../store.js';
 import { UPLOAD_MAX_BYTES } from '../uploads.js';
-import { FieldError, groupName, licenceName, orgName } from './components.js';
+import { groupName, licenceName, orgName } from './components.js';
 
 export interface DatasetFormValues {
   title: string;
@@ -58,24 +60,6 @@ export function resourceField(path: string): string {
   return ['name', 'description', 'format', 'url', 'upload'].includes(last) ? last : 'url';
 }
 
-function Text({ ctx, id, label, value, errors, hint, type = 'text', required, autocomplete }: { ctx: PageCtx; id: string; label: string; value: string; errors: FieldProblem[]; hint?: string; type?: string; required?: boolean; autocomplete?: string }): VNode {
-  void ctx;
-  const err = errors.some((e) => e.field === id);
-  const describedBy = [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={err ? 'has-error' : undefined}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <FieldError errors={errors} field={id} />
-      <input id={id} name={id} type={type} value={value} required={required} aria-invalid={err ? 'true' : undefined} aria-describedby={describedBy} autocomplete={autocomplete} />
-    </div>
-  );
-}
-
 export interface DatasetFormProps {
   ctx: PageCtx;
   heading: string;
@@ -88,85 +72,47 @@ export interface DatasetFormProps {
   groups: GroupRow[];
 }
 
+/**
+ * The saved or typed values come in as props (a dataset's values are not all strings), so the form
+ * state carries only the problems; each problem names the form field it shows at.
+ */
+const problemsOnly = (errors: FieldProblem[]): FormState => ({ values: {}, errors });
+
 export function DatasetForm({ ctx, heading, action, cancel, values: v, errors, orgs, licences, groups }: DatasetFormProps): VNode {
   const { t, lang } = ctx;
-  const err = (f: string) => errors.some((e) => e.field === f);
+  const form = problemsOnly(errors);
+  const f = { ctx, form };
   return (
     <>
       <h1>{heading}</h1>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action={action} class="stack" novalidate>
         <Csrf ctx={ctx} />
-        <Text ctx={ctx} id="title" label={t('catalog.form.title')} value={v.title} errors={errors} required />
-        <Text ctx={ctx} id="name" label={t('catalog.form.name')} value={v.name} errors={errors} hint={t('catalog.form.name.hint')} required />
-        <div class={err('notes') ? 'has-error' : undefined}>
-          <label for="notes">{t('catalog.form.notes')}</label>
-          <FieldError errors={errors} field="notes" />
-          <textarea id="notes" name="notes" rows={6}>
-            {v.notes}
-          </textarea>
-        </div>
-        <div class={err('owner_org') ? 'has-error' : undefined}>
-          <label for="owner_org">{t('catalog.form.org')}</label>
-          <FieldError errors={errors} field="owner_org" />
-          <select id="owner_org" name="owner_org" required>
-            {orgs.map((o) => (
-              <option value={o.id} selected={v.owner_org === o.id}>
-                {orgName(lang, o)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class={err('license_id') ? 'has-error' : undefined}>
-          <label for="license_id">{t('catalog.form.licence')}</label>
-          <FieldError errors={errors} field="license_id" />
-          <select id="license_id" name="license_id">
-            <option value="" selected={!v.license_id}>
-              {t('catalog.form.licence.none')}
-            </option>
-            {licences.map((l) => (
-              <option value={l.id} selected={v.license_id === l.id}>
-                {licenceName(lang, l)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <fieldset id="groups" class={err('groups') ? 'has-error checkbox-group' : 'checkbox-group'}>
-          <legend>{t('catalog.form.groups')}</legend>
-          <FieldError errors={errors} field="groups" />
-          <ul>
-            {groups.map((g, i) => (
-              <li>
-                <input type="checkbox" id={`group-${i}`} name="groups" value={g.id} checked={v.groups.includes(g.id)} />
-                <label for={`group-${i}`}>{groupName(lang, g)}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        <Text ctx={ctx} id="tag_string" label={t('catalog.form.tags')} value={v.tag_string} errors={errors} hint={t('catalog.form.tags.hint')} />
-        <Text ctx={ctx} id="frequency" label={t('catalog.form.frequency')} value={v.frequency} errors={errors} hint={t('catalog.form.frequency.hint')} />
-        <Text ctx={ctx} id="maintainer" label={t('catalog.form.maintainer')} value={v.maintainer} errors={errors} />
-        <Text ctx={ctx} id="maintainer_email" label={t('catalog.form.maintainerEmail')} value={v.maintainer_email} errors={errors} type="email" autocomplete="off" />
-        <Text ctx={ctx} id="author" label={t('catalog.form.author')} value={v.author} errors={errors} />
-        <Text ctx={ctx} id="author_email" label={t('catalog.form.authorEmail')} value={v.author_email} errors={errors} type="email" autocomplete="off" />
-        <Text ctx={ctx} id="url" label={t('catalog.form.url')} value={v.url} errors={errors} type="url" />
-        <Text ctx={ctx} id="version" label={t('catalog.form.version')} value={v.version} errors={errors} />
-        <div class={err('state') ? 'has-error' : undefined}>
-          <label for="state">{t('catalog.form.state')}</label>
-          <FieldError errors={errors} field="state" />
-          <select id="state" name="state">
-            <option value="active" selected={v.state === 'active'}>
-              {t('catalog.state.active')}
-            </option>
-            <option value="draft" selected={v.state === 'draft'}>
-              {t('catalog.state.draft')}
-            </option>
-          </select>
-        </div>
-        <div class="checkbox">
-          <input type="checkbox" id="private" name="private" value="true" checked={v.private} />
-          <label for="private">{t('catalog.form.private')}</label>
-        </div>
+        <TextField {...f} name="title" label={t('catalog.form.title')} value={v.title} required />
+        <TextField {...f} name="name" label={t('catalog.form.name')} value={v.name} hint={t('catalog.form.name.hint')} required />
+        <TextArea {...f} name="notes" label={t('catalog.form.notes')} value={v.notes} rows={6} />
+        <SelectField {...f} name="owner_org" label={t('catalog.form.org')} value={v.owner_org} options={orgs.map((o) => ({ value: o.id, label: orgName(lang, o) }))} required />
+        <SelectField {...f} name="license_id" label={t('catalog.form.licence')} value={v.license_id} placeholder={t('catalog.form.licence.none')} options={licences.map((l) => ({ value: l.id, label: licenceName(lang, l) }))} />
+        <CheckboxGroup {...f} name="groups" legend={t('catalog.form.groups')} listClass="plain" options={groups.map((g) => ({ value: g.id, label: groupName(lang, g) }))} checked={v.groups} />
+        <TextField {...f} name="tag_string" label={t('catalog.form.tags')} value={v.tag_string} hint={t('catalog.form.tags.hint')} />
+        <TextField {...f} name="frequency" label={t('catalog.form.frequency')} value={v.frequency} hint={t('catalog.form.frequency.hint')} />
+        <TextField {...f} name="maintainer" label={t('catalog.form.maintainer')} value={v.maintainer} />
+        <TextField {...f} name="maintainer_email" label={t('catalog.form.maintainerEmail')} value={v.maintainer_email} type="email" />
+        <TextField {...f} name="author" label={t('catalog.form.author')} value={v.author} />
+        <TextField {...f} name="author_email" label={t('catalog.form.authorEmail')} value={v.author_email} type="email" />
+        <TextField {...f} name="url" label={t('catalog.form.url')} value={v.url} type="url" />
+        <TextField {...f} name="version" label={t('catalog.form.version')} value={v.version} />
+        <SelectField
+          {...f}
+          name="state"
+          label={t('catalog.form.state')}
+          value={v.state}
+          options={[
+            { value: 'active', label: t('catalog.state.active') },
+            { value: 'draft', label: t('catalog.state.draft') },
+          ]}
+        />
+        <Checkbox {...f} name="private" label={t('catalog.form.private')} value="true" checked={v.private} />
         <div class="form-actions">
           <button type="submit">{t('catalog.form.save')}</button> <a href={cancel}>{t('catalog.form.cancel')}</a>
         </div>
@@ -186,37 +132,20 @@ export interface ResourceFormValues {
 
 export function ResourceForm({ ctx, heading, action, cancel, values: v, errors, deleteAction }: { ctx: PageCtx; heading: string; action: string; cancel: string; values: ResourceFormValues; errors: FieldProblem[]; deleteAction?: string }): VNode {
   const { t } = ctx;
-  const err = (f: string) => errors.some((e) => e.field === f);
+  const form = problemsOnly(errors);
+  const f = { ctx, form };
+  const uploadHint = t('catalog.form.upload.hint', { max: UPLOAD_MAX_BYTES / 1024 / 1024 }) + (v.uploaded ? ` ${t('catalog.form.keepUpload', { name: v.uploaded })}` : '');
   return (
     <>
       <h1>{heading}</h1>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action={action} class="stack" enctype="multipart/form-data" novalidate>
         <Csrf ctx={ctx} />
-        <Text ctx={ctx} id="name" label={t('catalog.form.resName')} value={v.name} errors={errors} />
-        <div class={err('description') ? 'has-error' : undefined}>
-          <label for="description">{t('catalog.form.resDescription')}</label>
-          <FieldError errors={errors} field="description" />
-          <textarea id="description" name="description" rows={4}>
-            {v.description}
-          </textarea>
-        </div>
-        <Text ctx={ctx} id="url" label={t('catalog.form.resUrl')} value={v.uploaded ? '' : v.url} errors={errors} hint={t('catalog.form.resUrl.hint')} type="url" />
-        <div class={err('upload') ? 'has-error' : undefined}>
-          <label for="upload">{t('catalog.form.upload')}</label>
-          <p class="field-hint" id="upload-hint">
-            {t('catalog.form.upload.hint', { max: UPLOAD_MAX_BYTES / 1024 / 1024 })}
-            {v.uploaded && (
-              <>
-                {' '}
-                {t('catalog.form.keepUpload', { name: v.uploaded })}
-              </>
-            )}
-          </p>
-          <FieldError errors={errors} field="upload" />
-          <input id="upload" name="upload" type="file" aria-describedby="upload-hint" />
-        </div>
-        <Text ctx={ctx} id="format" label={t('catalog.form.resFormat')} value={v.format} errors={errors} hint={t('catalog.form.resFormat.hint')} />
+        <TextField {...f} name="name" label={t('catalog.form.resName')} value={v.name} />
+        <TextArea {...f} name="description" label={t('catalog.form.resDescription')} value={v.description} rows={4} />
+        <TextField {...f} name="url" label={t('catalog.form.resUrl')} value={v.uploaded ? '' : v.url} hint={t('catalog.form.resUrl.hint')} type="url" />
+        <FileField {...f} name="upload" label={t('catalog.form.upload')} hint={uploadHint} />
+        <TextField {...f} name="format" label={t('catalog.form.resFormat')} value={v.format} hint={t('catalog.form.resFormat.hint')} />
         <div class="form-actions">
           <button type="submit">{t('catalog.form.save')}</button> <a href={cancel}>{t('catalog.form.cancel')}</a>
         </div>
