@@ -100,8 +100,8 @@ describe('harvest pages in a real browser', { skip: browserSkip }, () => {
     for (const lang of ['ja', 'en'] as const) {
       it(`axe finds no serious or critical violation on the add form showing errors (${lang})`, async () => {
         await open(page, `${live.url}/catalog/harvest/new?lang=${lang}`);
-        await page.locator('#name').fill('Not Valid');
-        await page.locator('#url').fill('ftp://example.org/');
+        await page.locator('#f-name').fill('Not Valid');
+        await page.locator('#f-url').fill('ftp://example.org/');
         await Promise.all([page.waitForLoadState('load'), page.locator('form.harvest-form button[type="submit"]').click()]);
         assert.ok(await page.locator('.error-summary').count(), 'the form came back with its errors');
         await expectAccessible(page, `/catalog/harvest/new with errors (${lang})`);
@@ -115,20 +115,20 @@ describe('harvest pages in a real browser', { skip: browserSkip }, () => {
       const page = await context.newPage();
       await signInThroughForm(page, live.url, staff, '/catalog/harvest');
       await Promise.all([page.waitForURL(/\/catalog\/harvest\/new$/), page.locator('a', { hasText: 'ハーベスト元を追加' }).click()]);
-      await page.locator('#name').fill('shinjuku');
-      await page.locator('#title').fill('新宿区オープンデータ');
-      await page.locator('#url').fill('https://catalog.example.jp');
-      await page.locator('#organization').selectOption('131041');
-      await page.locator('#schedule').selectOption('manual');
+      await page.locator('#f-name').fill('shinjuku');
+      await page.locator('#f-title').fill('新宿区オープンデータ');
+      await page.locator('#f-url').fill('https://catalog.example.jp');
+      await page.locator('#f-organization').selectOption('131041');
+      await page.locator('#f-schedule').selectOption('manual');
       await Promise.all([page.waitForURL(/\/catalog\/harvest\/shinjuku\?done=saved$/), page.locator('form.harvest-form button[type="submit"]').click()]);
       assert.equal(await page.locator('h1').innerText(), '新宿区オープンデータ');
       assert.match(await page.locator('.notice').first().innerText(), /保存しました/);
       await Promise.all([page.waitForURL(/\/edit$/), page.locator('a', { hasText: '設定を変更' }).click()]);
-      await page.locator('#timeoutSeconds').fill('0');
+      await page.locator('#f-timeoutSeconds').fill('0');
       await Promise.all([page.waitForLoadState('load'), page.locator('form.harvest-form button[type="submit"]').click()]);
       assert.match(await page.locator('.error-summary').innerText(), /1〜600 の整数を入力してください。/);
-      await page.locator('#timeoutSeconds').fill('20');
-      await page.locator('#active').uncheck();
+      await page.locator('#f-timeoutSeconds').fill('20');
+      await page.locator('#f-active').uncheck();
       await Promise.all([page.waitForURL(/\/catalog\/harvest\/shinjuku\?done=saved$/), page.locator('form.harvest-form button[type="submit"]').click()]);
       const row = await harvestStore.source(live.app.kabuto.db, 'shinjuku');
       assert.equal(row?.active, 0);

@@ -100,18 +100,18 @@ for (const dialect of DIALECTS) {
       const bad = await t.app.inject({ method: 'POST', url: '/catalog/harvest', headers: { cookie: staff.cookie, ...FORM }, payload: form({ ...good, name: 'Not Valid', url: 'ftp://example.org/', pageSize: '0' }) });
       assert.equal(bad.statusCode, 422);
       assert.match(bad.body, /<title>エラー：ハーベスト元の追加/);
-      assert.match(bad.body, /<a href="#name">英小文字・数字・-・_ の 2〜60 文字で、英小文字か数字で始めてください。<\/a>/);
-      assert.match(bad.body, /<a href="#url">URL は http:\/\/ か https:\/\/ で始めてください。<\/a>/);
-      assert.match(bad.body, /<a href="#pageSize">1〜1000 の整数を入力してください。<\/a>/);
-      assert.match(bad.body, /<input id="name" name="name" type="text" value="Not Valid" required aria-describedby="name-hint name-error" aria-invalid="true"\/>/);
-      assert.match(bad.body, /<p class="field-error" id="url-error">/);
+      assert.match(bad.body, /<a href="#f-name">英小文字・数字・-・_ の 2〜60 文字で、英小文字か数字で始めてください。<\/a>/);
+      assert.match(bad.body, /<a href="#f-url">URL は http:\/\/ か https:\/\/ で始めてください。<\/a>/);
+      assert.match(bad.body, /<a href="#f-pageSize">1〜1000 の整数を入力してください。<\/a>/);
+      assert.match(bad.body, /<input id="f-name" aria-describedby="f-name-hint f-name-error" aria-invalid="true" name="name" type="text" value="Not Valid" autocomplete="off" required\/>/);
+      assert.match(bad.body, /<p class="field-error" id="f-url-error">/);
       assert.match(bad.body, /<option value="131105" selected>目黒区<\/option>/, 'the choices made are kept');
       assert.equal(await sourceRow('meguro'), undefined);
       assert.equal(await sourceRow('Not Valid'), undefined);
 
       const en = await t.app.inject({ method: 'POST', url: '/catalog/harvest?lang=en', headers: { cookie: staff.cookie, ...FORM }, payload: form({ ...good, url: '' }) });
       assert.equal(en.statusCode, 422);
-      assert.match(en.body, /<a href="#url">Enter a value\.<\/a>/);
+      assert.match(en.body, /<a href="#f-url">Enter a value\.<\/a>/);
 
       const ok = await t.app.inject({ method: 'POST', url: '/catalog/harvest', headers: { cookie: staff.cookie, ...FORM }, payload: form(good) });
       assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
@@ -138,7 +138,7 @@ for (const dialect of DIALECTS) {
       const page = await t.app.inject({ url: '/catalog/harvest/meguro/edit', headers: { cookie: staff.cookie } });
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<h1>目黒区オープンデータ の設定<\/h1>/);
-      assert.match(page.body, /<input id="retries" name="retries" type="number" value="1"/);
+      assert.match(page.body, /<input id="f-retries" name="retries" type="number" value="1"/);
       const csrf = csrfFrom(page.body);
       const fields = { _csrf: csrf, name: 'meguro', title: '目黒区オープンデータカタログ', kind: 'ckan', url: ckan.url, organization: '131105', schedule: 'weekly', format: 'auto', pageSize: '3', timeoutSeconds: '10', retries: '0' };
 
@@ -146,7 +146,7 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 422);
       assert.match(bad.body, /<h1>目黒区オープンデータ の設定<\/h1>/, 'the heading names the source as it is stored');
       assert.match(bad.body, /action="\/catalog\/harvest\/meguro\/edit"/);
-      assert.match(bad.body, /<a href="#timeoutSeconds">1〜600 の整数を入力してください。<\/a>/);
+      assert.match(bad.body, /<a href="#f-timeoutSeconds">1〜600 の整数を入力してください。<\/a>/);
       assert.equal((await sourceRow('meguro'))!.title, '目黒区オープンデータ');
 
       const ok = await t.app.inject({ method: 'POST', url: '/catalog/harvest/meguro/edit', headers: { cookie: staff.cookie, ...FORM }, payload: form(fields) });

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/context.js';
 import { actorOf } from '../../core/auth/service.js';
 import { DomainError, type FieldProblem } from '../../core/errors.js';
-import { Csrf, ErrorSummary, fieldError, localizeFields, page, type PageCtx } from '../../core/http/render.js';
+import { Checkbox, FormErrors, SelectField, TextField } from '../../core/http/fields.js';
+import type { FormState } from '../../core/http/forms.js';
+import { Csrf, page, type PageCtx } from '../../core/http/render.js';
 import { formatDateTime, type Lang } from '../../core/i18n/index.js';
 import { catalogService } from '../index.js';
 import type { OrgRow } from '../store.js';
@@ -50,72 +52,29 @@ function NextRun({ ctx, s, now }: { ctx: PageCtx; s: SourceView; now: Date }) {
   return <When iso={s.next_run_at} lang={ctx.lang} />;
 }
 
-const ids: Record<string, string> = { 'config.pageSize': 'pageSize', 'config.timeoutSeconds': 'timeoutSeconds', 'config.retries': 'retries', 'config.format': 'format' };
+/** Settings the API nests under `config` are plain fields of the form, where their problems show. */
+const formNames: Record<string, string> = { 'config.pageSize': 'pageSize', 'config.timeoutSeconds': 'timeoutSeconds', 'config.retries': 'retries', 'config.format': 'format' };
 
-function Field({ id, label, hint, errors, children }: { id: string; label: string; hint?: string; errors: FieldProblem[]; children: preact.ComponentChildren }) {
-  const err = fieldError(errors, id);
-  return (
-    <div class={err ? 'field has-error' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {err && (
-        <p class="field-error" id={`${id}-error`}>
-          {err}
-        </p>
-      )}
-      {children}
-    </div>
-  );
-}
-
-/** aria-describedby and aria-invalid of a field's control. */
-function describe(errors: FieldProblem[], id: string, hint?: string) {
-  const err = !!fieldError(errors, id);
-  const by = [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return { 'aria-describedby': by || undefined, 'aria-invalid': err ? ('true' as const) : undefined };
-}
-
-function SourceForm({ ctx, action, cancel, values, errors, orgs }: { ctx: PageCtx; action: string; cancel: string; values: Values; errors: FieldProblem[]; orgs: OrgRow[] }) {
+function SourceForm({ ctx, action, cancel, form, orgs }: { ctx: PageCtx; action: string; cancel: string; form: FormState; orgs: OrgRow[] }) {
   const { t } = ctx;
-  const text = (id: string, label: string, opts: { type?: string; hint?: string; required?: boolean; min?: number; max?: number } = {}) => (
-    <Field id={id} label={label} hint={opts.hint} errors={errors}>
-      <input id={id} name={id} type={opts.type ?? 'text'} value={values[id] ?? ''} required={opts.required} min={opts.min} max={opts.max} {...describe(errors, id, opts.hint)} />
-    </Field>
-  );
-  const select = (id: string, label: string, options: [string, string][], hint?: string) => (
-    <Field id={id} label={label} hint={hint} errors={errors}>
-      <select id={id} name={id} {...describe(errors, id, hint)}>
-        {options.map(([v, l]) => (
-          <option value={v} selected={values[id] === v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
+  const f = { ctx, form };
+  const choices = (values: readonly string[], label: (v: string) => string) => values.map((v) => ({ value: v, label: label(v) }));
   return (
     <>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={form} />
       <form method="post" action={action} class="stack harvest-form" novalidate>
         <Csrf ctx={ctx} />
-        {text('name', t('harvest.field.name'), { hint: t('harvest.field.name.hint'), required: true })}
-        {text('title', t('harvest.field.title'), { hint: t('harvest.field.title.hint') })}
-        {select('kind', t('harvest.field.kind'), KINDS.map((k) => [k, t(`harvest.kind.${k}`)]))}
-        {text('url', t('harvest.field.url'), { type: 'url', hint: t('harvest.field.url.hint'), required: true })}
-        {select('organization', t('harvest.field.organization'), orgs.map((o) => [o.id, ctx.lang === 'ja' ? o.title_ja : o.title_en]), t('harvest.field.organization.hint'))}
-        {select('schedule', t('harvest.field.schedule'), SCHEDULES.map((s) => [s, t(`harvest.schedule.${s}`)]))}
-        {select('format', t('harvest.field.format'), RDF_FORMATS.map((f) => [f, t(`harvest.format.${f}`)]), t('harvest.field.format.hint'))}
-        {text('pageSize', t('harvest.field.pageSize'), { type: 'number', min: 1, max: 1000 })}
-        {text('timeoutSeconds', t('harvest.field.timeout'), { type: 'number', min: 1, max: 600 })}
-        {text('retries', t('harvest.field.retries'), { type: 'number', min: 0, max: 10 })}
-        <div class="field checkbox">
-          <input id="active" name="active" type="checkbox" value="yes" checked={values.active === 'yes'} />
-          <label for="active">{t('harvest.field.active')}</label>
-        </div>
+        <TextField {...f} name="name" label={t('harvest.field.name')} hint={t('harvest.field.name.hint')} required />
+        <TextField {...f} name="title" label={t('harvest.field.title')} hint={t('harvest.field.title.hint')} />
+        <SelectField {...f} name="kind" label={t('harvest.field.kind')} options={choices(KINDS, (k) => t(`harvest.kind.${k}`))} />
+        <TextField {...f} name="url" label={t('harvest.field.url')} type="url" hint={t('harvest.field.url.hint')} required />
+        <SelectField {...f} name="organization" label={t('harvest.field.organization')} hint={t('harvest.field.organization.hint')} options={orgs.map((o) => ({ value: o.id, label: ctx.lang === 'ja' ? o.title_ja : o.title_en }))} />
+        <SelectField {...f} name="schedule" label={t('harvest.field.schedule')} options={choices(SCHEDULES, (s) => t(`harvest.schedule.${s}`))} />
+        <SelectField {...f} name="format" label={t('harvest.field.format')} hint={t('harvest.field.format.hint')} options={choices(RDF_FORMATS, (x) => t(`harvest.format.${x}`))} />
+        <TextField {...f} name="pageSize" label={t('harvest.field.pageSize')} type="number" min={1} max={1000} />
+        <TextField {...f} name="timeoutSeconds" label={t('harvest.field.timeout')} type="number" min={1} max={600} />
+        <TextField {...f} name="retries" label={t('harvest.field.retries')} type="number" min={0} max={10} />
+        <Checkbox {...f} name="active" label={t('harvest.field.active')} value="yes" />
         <p class="form-actions">
           <button type="submit">{t('harvest.save')}</button> <a href={cancel}>{t('harvest.cancel')}</a>
         </p>
@@ -253,13 +212,13 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
             <a href="/catalog/harvest">{req.t('harvest.title')}</a>
           </p>
           <h1>{title}</h1>
-          <SourceForm ctx={c} action={action} cancel={cancel} values={values} errors={errors} orgs={orgs} />
+          <SourceForm ctx={c} action={action} cancel={cancel} form={{ values, errors }} orgs={orgs} />
         </>
       ),
       { status },
     );
   };
-  const problems = (req: FastifyRequest, err: DomainError) => localizeFields(req.t, err.fields, ids);
+  const problems = (err: DomainError): FieldProblem[] => err.fields.map((p) => ({ ...p, field: formNames[p.field] ?? p.field }));
 
   app.get('/catalog/harvest/new', auth, async (req, reply) =>
     formPage(req, reply, 'new', { kind: 'ckan', schedule: 'daily', active: 'yes', format: 'auto', pageSize: '100', timeoutSeconds: '30', retries: '2' }, []),
@@ -272,7 +231,7 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
       return reply.redirect(`${path(s.name)}?done=saved`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
-      return formPage(req, reply, 'new', body, problems(req, err), 422);
+      return formPage(req, reply, 'new', body, problems(err), 422);
     }
   });
 
@@ -289,7 +248,7 @@ export async function harvestPages(app: FastifyInstance, ctx: AppContext, svc: H
       return reply.redirect(`${path(s.name)}?done=saved`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
-      return formPage(req, reply, 'edit', { ...body, originalName: current.name, originalTitle: current.title }, problems(req, err), 422);
+      return formPage(req, reply, 'edit', { ...body, originalName: current.name, originalTitle: current.title }, problems(err), 422);
     }
   });
 
