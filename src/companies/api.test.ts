@@ -172,8 +172,9 @@ for (const dialect of DIALECTS) {
       const ja = await t.app.inject({ method: 'POST', url: '/companies', headers: { ...FORM, cookie: s.cookie }, payload: form(s, { nameJa: '検証商事', country: 'JP', corporateNumber: '7000012050001', jsicMajor: 'Z' }) });
       assert.equal(ja.statusCode, 422);
       assert.match(ja.body, /法人番号のチェックデジットが合いません/);
-      assert.match(ja.body, /href="#corporateNumber"/);
-      assert.match(ja.body, /href="#jsicMajor"/);
+      assert.match(ja.body, /href="#f-corporateNumber"/);
+      assert.match(ja.body, /href="#f-jsicMajor"/);
+      assert.match(ja.body, /<input id="f-corporateNumber" aria-describedby="f-corporateNumber-hint f-corporateNumber-error" aria-invalid="true" name="corporateNumber"[^>]*value="7000012050001"/, 'the field is marked, described by its problem and keeps what was typed');
       const en = await t.app.inject({ method: 'POST', url: '/companies?lang=en', headers: { ...FORM, cookie: s.cookie }, payload: form(s, { nameJa: '検証商事', country: 'JP', employees: 'many' }) });
       assert.equal(en.statusCode, 422);
       assert.match(en.body, /Enter a whole number, 0 or more\./);

@@ -61,8 +61,8 @@ describe('companies pages in a real browser', { skip: browserSkip }, () => {
 
   /** Fill the new-company form and submit it; `confirm` ticks the near-duplicate box first. */
   async function submitNew(p: Page, fields: Record<string, string>, confirm = false): Promise<void> {
-    for (const [id, value] of Object.entries(fields)) await p.locator(`#${id}`).fill(value);
-    if (confirm) await p.locator('#confirmDuplicate').check();
+    for (const [id, value] of Object.entries(fields)) await p.locator(`#f-${id}`).fill(value);
+    if (confirm) await p.locator('#f-confirmDuplicate').check();
     await Promise.all([p.waitForLoadState('load'), p.waitForEvent('framenavigated'), p.locator('form.company-form button[type="submit"]').click()]);
   }
 

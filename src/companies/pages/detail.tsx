@@ -1,7 +1,8 @@
 import type { VNode } from 'preact';
 import type { PageCtx } from '../../core/http/render.js';
-import { Csrf, ErrorSummary, fieldError } from '../../core/http/render.js';
-import type { FieldProblem } from '../../core/errors.js';
+import { Csrf } from '../../core/http/render.js';
+import { FormErrors, TextField } from '../../core/http/fields.js';
+import type { FormState } from '../../core/http/forms.js';
 import { formatDateTime } from '../../core/i18n/index.js';
 import { JCN_SCHEME } from '../corporate-number.js';
 import type { Company, CompanyContact, TimelineEvent } from '../types.js';
@@ -14,7 +15,7 @@ export interface DetailProps {
   timeline: TimelineEvent[];
   staff: boolean;
   notice?: string;
-  contactForm?: { values: Record<string, string>; errors: FieldProblem[] };
+  contactForm?: FormState;
 }
 
 const MODULES = new Set(['companies', 'attraction', 'support', 'matching']);
@@ -22,8 +23,6 @@ const MODULES = new Set(['companies', 'attraction', 'support', 'matching']);
 export function CompanyDetail({ ctx, company: c, contacts, timeline, staff, notice, contactForm }: DetailProps): VNode {
   const { t, lang } = ctx;
   const name = nameOf(c, lang);
-  const v = contactForm?.values ?? {};
-  const errs = contactForm?.errors ?? [];
   return (
     <>
       {staff && (
@@ -171,7 +170,7 @@ export function CompanyDetail({ ctx, company: c, contacts, timeline, staff, noti
         {staff && (
           <>
             <h3 id="contact-form-heading">{t('companies.contact.add')}</h3>
-            <ErrorSummary ctx={ctx} errors={errs} />
+            <FormErrors ctx={ctx} form={contactForm} />
             <form method="post" action={`/companies/${c.id}/contacts`} class="stack" aria-labelledby="contact-form-heading">
               <Csrf ctx={ctx} />
               {(
@@ -181,12 +180,8 @@ export function CompanyDetail({ ctx, company: c, contacts, timeline, staff, noti
                   ['email', 'companies.contact.email', 'email', 'email'],
                   ['phone', 'companies.contact.phone', 'tel', 'tel'],
                 ] as const
-              ).map(([f, label, type, ac]) => (
-                <div class={fieldError(errs, f) ? 'has-error' : undefined}>
-                  <label for={f}>{t(label)}</label>
-                  {fieldError(errs, f) && <p class="field-error">{fieldError(errs, f)}</p>}
-                  <input id={f} name={f} type={type} autocomplete={`section-contact ${ac}`} value={v[f] ?? ''} required={f === 'name'} />
-                </div>
+              ).map(([name, label, type, ac]) => (
+                <TextField ctx={ctx} form={contactForm} name={name} label={t(label)} type={type} autocomplete={`section-contact ${ac}`} required={name === 'name'} />
               ))}
               <div>
                 <button type="submit">{t('companies.contact.submit')}</button>

@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import type { PageCtx } from '../../core/http/render.js';
-import { ErrorSummary, fieldError } from '../../core/http/render.js';
+import { FormErrors, SelectField, TextField } from '../../core/http/fields.js';
+import type { FormState } from '../../core/http/forms.js';
 import type { FieldProblem } from '../../core/errors.js';
 import { formatNumber } from '../../core/i18n/index.js';
 import { COUNTRIES, countryName, JSIC_MAJORS } from '../reference.js';
@@ -30,6 +31,9 @@ export function CompanyList({ ctx, query, result, offset, limit, errors }: { ctx
   const total = result?.total ?? 0;
   const from = total ? offset + 1 : 0;
   const to = Math.min(offset + limit, total);
+  // The search is the URL's query, given to each field as its value; the form state carries only the problems.
+  const form: FormState = { values: {}, errors };
+  const f = { ctx, form };
   const qs = (extra: Record<string, string | number> = {}) => searchQueryString(query as Record<string, string | undefined>, extra);
   return (
     <>
@@ -42,58 +46,23 @@ export function CompanyList({ ctx, query, result, offset, limit, errors }: { ctx
       </p>
       <section aria-labelledby="company-search-heading" class="company-search">
         <h2 id="company-search-heading">{t('companies.search.heading')}</h2>
-        <ErrorSummary ctx={ctx} errors={errors} />
+        <FormErrors ctx={ctx} form={form} />
         <form method="get" action="/companies" class="company-search-form">
-          <div class={fieldError(errors, 'q') ? 'has-error' : undefined}>
-            <label for="q">{t('companies.search.text')}</label>
-            <p class="field-hint" id="q-hint">
-              {t('companies.search.textHint')}
-            </p>
-            {fieldError(errors, 'q') && <p class="field-error">{fieldError(errors, 'q')}</p>}
-            <input id="q" name="q" type="search" value={query.q ?? ''} maxLength={100} aria-describedby="q-hint" />
-          </div>
-          <div class={fieldError(errors, 'corporateNumber') ? 'has-error' : undefined}>
-            <label for="corporateNumber">{t('companies.search.corporateNumber')}</label>
-            <p class="field-hint" id="corporateNumber-hint">
-              {t('companies.search.corporateNumberHint')}
-            </p>
-            {fieldError(errors, 'corporateNumber') && <p class="field-error">{fieldError(errors, 'corporateNumber')}</p>}
-            <input id="corporateNumber" name="corporateNumber" type="text" inputMode="numeric" value={query.corporateNumber ?? ''} maxLength={20} aria-describedby="corporateNumber-hint" />
-          </div>
-          <div>
-            <label for="jsicMajor">{t('companies.field.jsicMajor')}</label>
-            <select id="jsicMajor" name="jsicMajor">
-              <option value="">{t('companies.search.any')}</option>
-              {JSIC_MAJORS.map((m) => (
-                <option value={m.code} selected={query.jsicMajor === m.code}>
-                  {`${m.code} ${lang === 'ja' ? m.nameJa : m.nameEn}`}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="country">{t('companies.field.country')}</label>
-            <select id="country" name="country">
-              <option value="">{t('companies.search.any')}</option>
-              {countryOptions(lang).map((c) => (
-                <option value={c.code} selected={query.country === c.code}>
-                  {`${c.name} (${c.code})`}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="tokyo">{t('companies.field.registeredInTokyo')}</label>
-            <select id="tokyo" name="tokyo">
-              <option value="">{t('companies.search.any')}</option>
-              <option value="yes" selected={query.tokyo === 'yes'}>
-                {t('companies.search.tokyoYes')}
-              </option>
-              <option value="no" selected={query.tokyo === 'no'}>
-                {t('companies.search.tokyoNo')}
-              </option>
-            </select>
-          </div>
+          <TextField {...f} name="q" type="search" label={t('companies.search.text')} hint={t('companies.search.textHint')} value={query.q} maxLength={100} />
+          <TextField {...f} name="corporateNumber" label={t('companies.search.corporateNumber')} hint={t('companies.search.corporateNumberHint')} value={query.corporateNumber} inputMode="numeric" maxLength={20} />
+          <SelectField {...f} name="jsicMajor" label={t('companies.field.jsicMajor')} value={query.jsicMajor} placeholder={t('companies.search.any')} options={JSIC_MAJORS.map((m) => ({ value: m.code, label: `${m.code} ${lang === 'ja' ? m.nameJa : m.nameEn}` }))} />
+          <SelectField {...f} name="country" label={t('companies.field.country')} value={query.country} placeholder={t('companies.search.any')} options={countryOptions(lang).map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} />
+          <SelectField
+            {...f}
+            name="tokyo"
+            label={t('companies.field.registeredInTokyo')}
+            value={query.tokyo}
+            placeholder={t('companies.search.any')}
+            options={[
+              { value: 'yes', label: t('companies.search.tokyoYes') },
+              { value: 'no', label: t('companies.search.tokyoNo') },
+            ]}
+          />
           <div>
             <button type="submit">{t('companies.search.submit')}</button>
           </div>

@@ -1,13 +1,16 @@
 import type { VNode } from 'preact';
 import type { PageCtx } from '../../core/http/render.js';
-import { Csrf, ErrorSummary, fieldError } from '../../core/http/render.js';
+import { Csrf } from '../../core/http/render.js';
+import { FormErrors, TextField } from '../../core/http/fields.js';
+import type { FormState } from '../../core/http/forms.js';
 import type { FieldProblem } from '../../core/errors.js';
 import type { Company } from '../types.js';
 import { corporateNumberText, countryLabel, industryLabel, Name, nameOf } from './format.js';
 
 export function MergeForm({ ctx, keep, from, gone, errors }: { ctx: PageCtx; keep: Company; from: string; gone: Company | null; errors: FieldProblem[] }): VNode {
   const { t, lang } = ctx;
-  const err = fieldError(errors, 'from');
+  // The company to merge comes in as `from`; the form state carries only its problems.
+  const form: FormState = { values: {}, errors };
   return (
     <>
       <p class="breadcrumb">
@@ -17,7 +20,7 @@ export function MergeForm({ ctx, keep, from, gone, errors }: { ctx: PageCtx; kee
       </p>
       <h1>{t('companies.merge.title', { name: nameOf(keep, lang) })}</h1>
       <p class="lead">{t('companies.merge.lead')}</p>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={form} />
       {gone && !errors.length ? (
         <section aria-labelledby="merge-confirm-heading">
           <h2 id="merge-confirm-heading">{t('companies.merge.confirmHeading')}</h2>
@@ -75,18 +78,19 @@ export function MergeForm({ ctx, keep, from, gone, errors }: { ctx: PageCtx; kee
         </section>
       ) : (
         <form method="get" action={`/companies/${keep.id}/merge`} class="stack">
-          <div class={err ? 'has-error' : undefined}>
-            <label for="from">{t('companies.merge.from')}</label>
-            <p class="field-hint" id="from-hint">
-              {t('companies.merge.fromHint')} <a href="/companies">{t('companies.title')}</a>
-            </p>
-            {err && (
-              <p class="field-error" id="from-error">
-                {err}
-              </p>
-            )}
-            <input id="from" name="from" type="text" inputMode="numeric" value={from} aria-describedby={err ? 'from-hint from-error' : 'from-hint'} />
-          </div>
+          <TextField
+            ctx={ctx}
+            form={form}
+            name="from"
+            label={t('companies.merge.from')}
+            hint={
+              <>
+                {t('companies.merge.fromHint')} <a href="/companies">{t('companies.title')}</a>
+              </>
+            }
+            inputMode="numeric"
+            value={from}
+          />
           <div>
             <button type="submit">{t('companies.merge.preview')}</button>
           </div>

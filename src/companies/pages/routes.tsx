@@ -3,7 +3,7 @@ import type { AppContext } from '../../core/context.js';
 import { actorOf } from '../../core/auth/service.js';
 import { DomainError, type FieldProblem } from '../../core/errors.js';
 import { isLang, type Lang } from '../../core/i18n/index.js';
-import { localizeFields, page } from '../../core/http/render.js';
+import { page } from '../../core/http/render.js';
 import { companiesService } from '../index.js';
 import { STAFF, isStaff, visibleCompany } from '../access.js';
 import { companiesCsv, companiesXlsx, timelineCsv, timelineXlsx } from '../export.js';
@@ -79,10 +79,8 @@ function searchOf(q: ListQuery): CompanySearchQuery {
   };
 }
 
-const problemsOf = (req: FastifyRequest, err: DomainError): FieldProblem[] => {
-  const fields = err.fields.length ? err.fields : [{ field: 'nameJa', message: err.message, key: 'companies.error.generic' }];
-  return localizeFields(req.t, fields);
-};
+/** A refusal's problems, shown at their fields in the reader's language by the form (one at the name when it names none). */
+const problemsOf = (err: DomainError): FieldProblem[] => (err.fields.length ? err.fields : [{ field: 'nameJa', message: err.message, key: 'companies.error.generic' }]);
 
 /** Registry pages: search and list, a company's page with its history, forms for staff, downloads. */
 export async function companyPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -97,7 +95,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
       return page(req, reply, req.t('companies.title'), (c) => <CompanyList ctx={c} query={query} result={result} offset={offset} limit={PAGE_SIZE} errors={[]} />);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
-      const errors = localizeFields(req.t, err.fields.map((f) => ({ ...f, field: f.field === 'text' ? 'q' : f.field, key: f.key ?? (f.field === 'corporateNumber' ? 'companies.error.corporateNumberDigits' : 'companies.error.generic') })));
+      const errors = err.fields.map((f) => ({ ...f, field: f.field === 'text' ? 'q' : f.field, key: f.key ?? (f.field === 'corporateNumber' ? 'companies.error.corporateNumberDigits' : 'companies.error.generic') }));
       return page(req, reply, req.t('companies.title'), (c) => <CompanyList ctx={c} query={query} result={null} offset={0} limit={PAGE_SIZE} errors={errors} />, { status: 422 });
     }
   });
@@ -139,7 +137,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
     const body = formBody(req.body);
     const input = inputOf(body);
     const { problems } = svc.check(input);
-    if (problems.length) return formPage(req, reply, 'new', body, localizeFields(req.t, problems), [], undefined, 422);
+    if (problems.length) return formPage(req, reply, 'new', body, problems, [], undefined, 422);
     // A near-duplicate name asks for confirmation before anything is written.
     if (body.confirmDuplicate !== '1') {
       const near = await svc.nearDuplicates(input);
@@ -150,7 +148,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
       return reply.redirect(`/companies/${company.id}?done=${nearDuplicates.length ? `created-near&n=${nearDuplicates.length}` : 'created'}`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
-      return formPage(req, reply, 'new', body, problemsOf(req, err), [], undefined, err.status);
+      return formPage(req, reply, 'new', body, problemsOf(err), [], undefined, err.status);
     }
   });
 
@@ -227,7 +225,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
       await svc.update(actorOf(req.user, req.id), c.id, patch);
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
-      return formPage(req, reply, 'edit', body, problemsOf(req, err), [], c, err.status);
+      return formPage(req, reply, 'edit', body, problemsOf(err), [], c, err.status);
     }
     return reply.redirect(`/companies/${c.id}?done=saved`, 303);
   });
@@ -261,7 +259,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
       await svc.merge(actorOf(req.user, req.id), keep.id, Number(from));
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
-      return fail(problemsOf(req, err).map((f) => ({ ...f, field: 'from' })), err.status);
+      return fail(problemsOf(err).map((f) => ({ ...f, field: 'from' })), err.status);
     }
     return reply.redirect(`/companies/${keep.id}?done=merged&from=${from}`, 303);
   });
@@ -273,7 +271,7 @@ export async function companyPages(app: FastifyInstance, ctx: AppContext): Promi
       await svc.addContact(actorOf(req.user, req.id), c.id, { name: body.name ?? '', email: body.email, phone: body.phone, role: body.role });
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation-failed') throw err;
-      return detailPage(req, reply, c, { contactForm: { values: body, errors: localizeFields(req.t, err.fields) }, status: 422 });
+      return detailPage(req, reply, c, { contactForm: { values: body, errors: err.fields }, status: 422 });
     }
     return reply.redirect(`/companies/${c.id}?done=contact-added#contacts-heading`, 303);
   });
