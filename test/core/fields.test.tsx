@@ -158,6 +158,8 @@ describe('form fields', () => {
     assert.match(out, /<h2 id="reply-errors">入力内容を確認してください。<\/h2>/);
     assert.match(out, /<a href="#f-persons-0-fullName">Name needed<\/a>/);
     assert.match(out, /<a href="#f-kind">必須<\/a>/, 'a problem with a message key reads in the reader language');
+    const byId = html(<FormErrors ctx={ctx} form={failed({}, [{ field: 'current_password', message: 'Wrong' }])} href={(id) => `#${id}`} />);
+    assert.match(byId, /<a href="#current_password">Wrong<\/a>/, 'a form whose problems name element ids links to them as they are');
   });
 
   it('gives the first choice of a group the field id, so the summary link lands on it, and describes the fieldset by its problem', () => {

@@ -52,7 +52,19 @@ export function fieldMessage(t: Translator, form: FormState | undefined, name: s
 }
 
 /** Error summary at the top of a form shown again, linking to each field (GOV.UK pattern). */
-export function FormErrors({ ctx, form, id = 'error-summary-title' }: { ctx: Pick<FieldCtx, 't'>; form?: FormState; /** The heading's id, when a page has more than one form. */ id?: string }): VNode | null {
+export function FormErrors({
+  ctx,
+  form,
+  id = 'error-summary-title',
+  href = (field) => `#${fieldId(field)}`,
+}: {
+  ctx: Pick<FieldCtx, 't'>;
+  form?: FormState;
+  /** The heading's id, when a page has more than one form. */
+  id?: string;
+  /** Where a problem links, for forms whose controls are not given ids by these fields. */
+  href?: (field: string) => string;
+}): VNode | null {
   if (!form?.errors.length) return null;
   return (
     <div class="error-summary" role="alert" aria-labelledby={id} tabIndex={-1}>
@@ -60,7 +72,7 @@ export function FormErrors({ ctx, form, id = 'error-summary-title' }: { ctx: Pic
       <ul>
         {form.errors.map((e) => (
           <li>
-            <a href={`#${fieldId(e.field)}`}>{problemMessage(ctx.t, e)}</a>
+            <a href={href(e.field)}>{problemMessage(ctx.t, e)}</a>
           </li>
         ))}
       </ul>
