@@ -1,17 +1,16 @@
-import type { ComponentChildren, VNode } from 'preact';
+import type { VNode } from 'preact';
 import { formatDate, formatDateTime, formatNumber, type Lang, type Translator } from '../../core/i18n/index.js';
 import { formatFiscalYear } from '../../core/fiscal.js';
-import { Csrf, ErrorSummary, fieldError, type PageCtx } from '../../core/http/render.js';
-import type { FieldProblem } from '../../core/errors.js';
+import { Csrf, type PageCtx } from '../../core/http/render.js';
+import { fieldId, type FormState } from '../../core/http/forms.js';
+import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../../core/http/fields.js';
 import type { IndicatorView, PlanView, TargetView } from '../service.js';
 import { chartYears } from '../chart.js';
 import { KindNote, StatusBadge } from './components.js';
 import { bi, expectedText, forecastValue, latestText, plannedValueText, sourceText, targetValueText, targetYearText, withUnit, yearText } from './format.js';
 
-export interface FormState {
-  values: Record<string, string>;
-  errors: FieldProblem[];
-}
+/** A staff form shown again: what was typed, and its problems (already in the reader's language). */
+export type { FormState };
 
 export interface IndicatorPageProps {
   ctx: PageCtx;
@@ -25,27 +24,6 @@ export interface IndicatorPageProps {
   revision?: FormState;
   staff: boolean;
 }
-
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ComponentChildren }): VNode {
-  return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {children}
-    </div>
-  );
-}
-
-const describedBy = (id: string, hint: boolean, error: string | undefined) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 function years(min: number, max: number): number[] {
   const out: number[] = [];
@@ -346,6 +324,9 @@ function Related({ v, ind, lang, t }: { v: PlanView; ind: IndicatorView; lang: L
   );
 }
 
+/** Problems that name no field point at a section of the page (the metric-bound notice). */
+const problemHref = (field: string) => (field === 'measurement-heading' ? '#measurement-heading' : `#${fieldId(field)}`);
+
 function MeasurementForm({ ctx, v, ind, state, today }: { ctx: PageCtx; v: PlanView; ind: IndicatorView; state?: FormState; today: string }): VNode {
   const { t, lang } = ctx;
   if (ind.binding.type === 'metric') {
@@ -354,51 +335,33 @@ function MeasurementForm({ ctx, v, ind, state, today }: { ctx: PageCtx; v: PlanV
         <h3 id="measurement-heading" tabIndex={-1}>
           {t('plan.form.measurement')}
         </h3>
-        <ErrorSummary ctx={ctx} errors={state?.errors ?? []} />
+        <FormErrors ctx={ctx} form={state} id="measurement-errors-title" href={problemHref} />
         <p class="notice">{t('plan.form.metricBound', { name: ind.binding.metric })}</p>
       </>
     );
   }
-  const errors = state?.errors ?? [];
-  const val = state?.values ?? {};
   const calendar = ind.periodBasis === 'calendar';
   const defaultPeriod = String(calendar ? Number(today.slice(0, 4)) : Math.max(v.accepted.min, v.currentFiscalYear - 1));
-  const period = val.period ?? defaultPeriod;
   const unit = ind.unit ? bi(lang, ind.unit) : '';
-  const e = (f: string) => fieldError(errors, f);
   return (
     <>
       <h3 id="measurement-heading">{t('plan.form.measurement')}</h3>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={state} id="measurement-errors-title" href={problemHref} />
       <form method="post" action={`/plan/indicators/${encodeURIComponent(ind.id)}/measurements`} class="stack" id="measurement-form" aria-labelledby="measurement-heading" novalidate>
         <Csrf ctx={ctx} />
-        <Field id="period" label={t(calendar ? 'plan.form.periodCalendar' : 'plan.form.period')} error={e('period')}>
-          <select id="period" name="period" aria-describedby={describedBy('period', false, e('period'))} aria-invalid={e('period') ? 'true' : undefined}>
-            {years(v.accepted.min, v.accepted.max).map((y) => (
-              <option value={String(y)} selected={String(y) === period}>
-                {yearText(y, ind.periodBasis, lang)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="value" label={t('plan.form.value')} hint={t(`plan.form.value.${ind.kind}`, { unit })} error={e('value')}>
-          <input id="value" name="value" type="text" inputMode="decimal" autocomplete="off" value={val.value ?? ''} required aria-describedby={describedBy('value', true, e('value'))} aria-invalid={e('value') ? 'true' : undefined} />
-        </Field>
-        <Field id="source" label={t('plan.form.source')} hint={t('plan.form.source.hint')} error={e('source')}>
-          <input id="source" name="source" type="text" maxLength={500} value={val.source ?? ''} required aria-describedby={describedBy('source', true, e('source'))} aria-invalid={e('source') ? 'true' : undefined} />
-        </Field>
-        <Field id="asOf" label={t('plan.form.asOf')} hint={t('plan.form.asOf.hint')} error={e('asOf')}>
-          <input id="asOf" name="asOf" type="date" value={val.asOf ?? today} aria-describedby={describedBy('asOf', true, e('asOf'))} aria-invalid={e('asOf') ? 'true' : undefined} />
-        </Field>
-        <div class="field checkbox">
-          <input id="provisional" name="provisional" type="checkbox" value="1" checked={val.provisional === '1' || val.provisional === 'on'} />
-          <label for="provisional">{t('plan.form.provisional')}</label>
-        </div>
-        <Field id="note" label={t('plan.form.note')} error={e('note')}>
-          <textarea id="note" name="note" rows={3} maxLength={2000} aria-describedby={describedBy('note', false, e('note'))} aria-invalid={e('note') ? 'true' : undefined}>
-            {val.note ?? ''}
-          </textarea>
-        </Field>
+        <SelectField
+          ctx={ctx}
+          form={state}
+          name="period"
+          label={t(calendar ? 'plan.form.periodCalendar' : 'plan.form.period')}
+          value={defaultPeriod}
+          options={years(v.accepted.min, v.accepted.max).map((y) => ({ value: String(y), label: yearText(y, ind.periodBasis, lang) }))}
+        />
+        <TextField ctx={ctx} form={state} name="value" label={t('plan.form.value')} hint={t(`plan.form.value.${ind.kind}`, { unit })} inputMode="decimal" required />
+        <TextField ctx={ctx} form={state} name="source" label={t('plan.form.source')} hint={t('plan.form.source.hint')} maxLength={500} required />
+        <TextField ctx={ctx} form={state} name="asOf" type="date" label={t('plan.form.asOf')} hint={t('plan.form.asOf.hint')} value={today} />
+        <Checkbox ctx={ctx} form={state} name="provisional" label={t('plan.form.provisional')} />
+        <TextArea ctx={ctx} form={state} name="note" label={t('plan.form.note')} rows={3} maxLength={2000} />
         <div>
           <button type="submit">{t('plan.form.submitMeasurement')}</button>
         </div>
@@ -418,44 +381,34 @@ function RevisionForm({ ctx, v, ind, state }: { ctx: PageCtx; v: PlanView; ind: 
       </>
     );
   }
-  const errors = state?.errors ?? [];
-  const val = state?.values ?? {};
-  const chosen = revisable.find((x) => x.id === val.targetId) ?? revisable[0]!;
-  const effective = val.effectiveFiscalYear ?? String(v.currentFiscalYear);
-  const e = (f: string) => fieldError(errors, f);
+  // A target of another indicator is never shown chosen: the select falls back to this indicator's first.
+  const chosen = revisable.find((x) => x.id === state?.values.targetId) ?? revisable[0]!;
+  const form = state && { ...state, values: { ...state.values, targetId: chosen.id } };
   return (
     <>
       <h3 id="revision-heading">{t('plan.form.revision')}</h3>
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <FormErrors ctx={ctx} form={form} id="revision-errors-title" />
       {/* Without script the action cannot follow the select: the URL names this indicator's target and the body's targetId picks among its targets. */}
       <form method="post" action={`/plan/targets/${encodeURIComponent(chosen.id)}/revisions`} class="stack" id="revision-form" aria-labelledby="revision-heading" novalidate>
         <Csrf ctx={ctx} />
-        <Field id="targetId" label={t('plan.form.target')} error={e('targetId')}>
-          <select id="targetId" name="targetId" aria-describedby={describedBy('targetId', false, e('targetId'))} aria-invalid={e('targetId') ? 'true' : undefined}>
-            {revisable.map((x) => (
-              <option value={x.id} selected={x.id === chosen.id}>
-                {t('plan.overview.targetLine', { label: x.label, value: targetValueText(x, lang), year: targetYearText(x, lang) })}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="newValue" label={t('plan.form.newValue')} hint={ind.unit ? bi(lang, ind.unit) : undefined} error={e('newValue')}>
-          <input id="newValue" name="newValue" type="text" inputMode="decimal" autocomplete="off" value={val.newValue ?? ''} required aria-describedby={describedBy('newValue', !!ind.unit, e('newValue'))} aria-invalid={e('newValue') ? 'true' : undefined} />
-        </Field>
-        <Field id="effectiveFiscalYear" label={t('plan.form.effective')} error={e('effectiveFiscalYear')}>
-          <select id="effectiveFiscalYear" name="effectiveFiscalYear" aria-describedby={describedBy('effectiveFiscalYear', false, e('effectiveFiscalYear'))} aria-invalid={e('effectiveFiscalYear') ? 'true' : undefined}>
-            {years(v.accepted.min, v.accepted.max).map((y) => (
-              <option value={String(y)} selected={String(y) === effective}>
-                {formatFiscalYear(y, lang)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="reason" label={t('plan.form.reason')} hint={t('plan.form.reason.hint')} error={e('reason')}>
-          <textarea id="reason" name="reason" rows={4} maxLength={2000} required aria-describedby={describedBy('reason', true, e('reason'))} aria-invalid={e('reason') ? 'true' : undefined}>
-            {val.reason ?? ''}
-          </textarea>
-        </Field>
+        <SelectField
+          ctx={ctx}
+          form={form}
+          name="targetId"
+          label={t('plan.form.target')}
+          value={chosen.id}
+          options={revisable.map((x) => ({ value: x.id, label: t('plan.overview.targetLine', { label: x.label, value: targetValueText(x, lang), year: targetYearText(x, lang) }) }))}
+        />
+        <TextField ctx={ctx} form={form} name="newValue" label={t('plan.form.newValue')} hint={ind.unit ? bi(lang, ind.unit) : undefined} inputMode="decimal" required />
+        <SelectField
+          ctx={ctx}
+          form={form}
+          name="effectiveFiscalYear"
+          label={t('plan.form.effective')}
+          value={String(v.currentFiscalYear)}
+          options={years(v.accepted.min, v.accepted.max).map((y) => ({ value: String(y), label: formatFiscalYear(y, lang) }))}
+        />
+        <TextArea ctx={ctx} form={form} name="reason" label={t('plan.form.reason')} hint={t('plan.form.reason.hint')} rows={4} maxLength={2000} required />
         <div>
           <button type="submit">{t('plan.form.submitRevision')}</button>
         </div>

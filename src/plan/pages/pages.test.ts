@@ -146,11 +146,11 @@ for (const dialect of DIALECTS) {
       const res = await postForm(`/plan/indicators/${id}/measurements`, { period: '2018', value: 'abc', source: '', asOf: 'soon', note: 'typed note' });
       assert.equal(res.statusCode, 422);
       assert.match(res.body, /class="error-summary"/);
-      assert.match(res.body, /<a href="#value">値を数字で入力してください。<\/a>/);
-      assert.match(res.body, /<p class="field-error" id="source-error">出典を入力してください。<\/p>/);
-      assert.match(res.body, /id="asOf-error">時点を日付/);
-      assert.match(res.body, /id="value" name="value"[^>]*value="abc"/);
-      assert.match(res.body, /<textarea id="note"[^>]*>typed note<\/textarea>/);
+      assert.match(res.body, /<a href="#f-value">値を数字で入力してください。<\/a>/);
+      assert.match(res.body, /<p class="field-error" id="f-source-error">出典を入力してください。<\/p>/);
+      assert.match(res.body, /id="f-asOf-error">時点を日付/);
+      assert.match(res.body, /id="f-value"[^>]* aria-invalid="true" name="value"[^>]*value="abc"/);
+      assert.match(res.body, /<textarea id="f-note"[^>]*>typed note<\/textarea>/);
       assert.match(res.body, /<option value="2018" selected/);
       assert.equal(await measurementCount(t, id), before);
     });
@@ -174,8 +174,8 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /<form method="post" action="\/plan\/targets\/T1-04\/revisions"/);
       const refused = await postForm('/plan/targets/T1-04/revisions', { targetId: 'T1-04', newValue: '450', effectiveFiscalYear: '2019', reason: '' });
       assert.equal(refused.statusCode, 422);
-      assert.match(refused.body, /<a href="#reason">改定の理由を入力してください（3文字以上）。<\/a>/);
-      assert.match(refused.body, /id="newValue" name="newValue"[^>]*value="450"/);
+      assert.match(refused.body, /<a href="#f-reason">改定の理由を入力してください（3文字以上）。<\/a>/);
+      assert.match(refused.body, /id="f-newValue"[^>]* name="newValue"[^>]*value="450"/);
       assert.equal((await t.handle.db.selectFrom('plan_target_revisions').select('id').where('target_id', '=', 'T1-04').where('source', '=', 'staff').execute()).length, 0);
 
       const ok = await postForm('/plan/targets/T1-04/revisions', { targetId: 'T1-04', newValue: '450', effectiveFiscalYear: '2019', reason: '2年経過時点の見直しで上方修正' });
@@ -192,7 +192,9 @@ for (const dialect of DIALECTS) {
     it('refuses a target of another indicator chosen in the revision form', async () => {
       const res = await postForm('/plan/targets/T1-04/revisions', { targetId: 'T1-01', newValue: '45', effectiveFiscalYear: '2019', reason: 'not this indicator' });
       assert.equal(res.statusCode, 422);
-      assert.match(res.body, /<a href="#targetId">この指標の目標を選んでください。<\/a>/);
+      assert.match(res.body, /<a href="#f-targetId">この指標の目標を選んでください。<\/a>/);
+      assert.match(res.body, /<option value="T1-04" selected/, 'the select falls back to a target of this indicator');
+      assert.match(res.body, /id="f-newValue"[^>]* name="newValue"[^>]*value="45"/, 'what was typed is kept');
     });
 
     for (const [method, url] of [
