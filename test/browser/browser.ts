@@ -74,8 +74,8 @@ export async function createUser(app: FastifyInstance, role: Role): Promise<{ id
 /** Sign in through the real login form (works with JavaScript disabled); ends on `next`. */
 export async function signInThroughForm(page: Page, base: string, user: { email: string; password: string }, next = '/'): Promise<void> {
   await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.locator('#email').fill(user.email);
-  await page.locator('#password').fill(user.password);
+  await page.locator('#f-email').fill(user.email);
+  await page.locator('#f-password').fill(user.password);
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.locator('form[action="/login"] button[type="submit"]').click()]);
 }
 

@@ -194,8 +194,9 @@ for (const dialect of DIALECTS) {
       assert.match(String(res.headers['content-type']), /^text\/html/);
       assert.ok(res.body.includes('action="/account/password"'), 'the form is shown again');
       assert.match(res.body, /class="error-summary"/);
-      assert.match(res.body, /href="#current_password"/, 'the message points at the current password field');
-      assert.match(res.body, /id="current_password"/);
+      assert.match(res.body, /href="#f-current_password"/, 'the message points at the current password field');
+      assert.match(res.body, /<input id="f-current_password" name="current_password" type="password"[^>]* aria-describedby="f-current_password-error" aria-invalid="true"/, 'the field is marked invalid and says why');
+      assert.doesNotMatch(res.body, /this is not it!|a brand new password/, 'no password is written back into the page');
       assert.equal(await passwordHashOf(s.user.id), hash);
       assert.equal(await isSignedIn(t.app, s.cookie), true);
     });
@@ -205,10 +206,11 @@ for (const dialect of DIALECTS) {
       const hash = await passwordHashOf(s.user.id);
       const short = await postForm(t.app, '/account/password', s, { current_password: TEST_PASSWORD, new_password: 'short', confirm_password: 'short' });
       assert.equal(short.statusCode, 422);
-      assert.match(short.body, /href="#new_password"/);
+      assert.match(short.body, /href="#f-new_password"/);
       const mismatch = await postForm(t.app, '/account/password', s, { current_password: TEST_PASSWORD, new_password: 'a brand new password', confirm_password: 'another new password' });
       assert.equal(mismatch.statusCode, 422);
       assert.ok(visibleText(mismatch.body).includes(ja['account.mismatch']));
+      assert.match(mismatch.body, /href="#f-confirm_password"/);
       assert.equal(await passwordHashOf(s.user.id), hash);
     });
 

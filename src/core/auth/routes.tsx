@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { actorOf } from './service.js';
 import { DomainError, type FieldProblem } from '../errors.js';
-import { Csrf, ErrorSummary, fieldError, localizeFields, page, type PageCtx } from '../http/render.js';
+import { Csrf, page, type PageCtx } from '../http/render.js';
+import { emptyForm, fieldId, type FormState } from '../http/forms.js';
+import { fieldMessage, FormErrors, TextField } from '../http/fields.js';
 import { SESSION_COOKIE } from '../../app.js';
 import { adminRoutes } from '../admin/routes.js';
 
@@ -11,7 +13,32 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && !next.startsWith('/login') ? next : '/';
 }
 
-function LoginForm({ ctx, next, email, errors, message }: { ctx: PageCtx; next: string; email: string; errors: FieldProblem[]; message?: string }) {
+/**
+ * A password field laid out as the core fields are (src/core/http/fields.tsx has no password type):
+ * the label bound through the field id, the problem read out with the control, never refilled.
+ */
+function PasswordField({ ctx, form, name, label, autocomplete }: { ctx: PageCtx; form?: FormState; name: string; label: string; autocomplete: 'current-password' | 'new-password' }) {
+  const id = fieldId(name);
+  const error = fieldMessage(ctx.t, form, name);
+  const word = ctx.t('form.required');
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        {label}
+        <span class="required">{ctx.lang === 'ja' ? `（${word}）` : ` (${word})`}</span>
+      </label>
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      <input id={id} name={name} type="password" autocomplete={autocomplete} required aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined} />
+    </div>
+  );
+}
+
+/** The sign-in form; a refused sign-in says why in `message`, the same for every wrong email or password. */
+function LoginForm({ ctx, next, form, message }: { ctx: PageCtx; next: string; form: FormState; message?: string }) {
   const { t } = ctx;
   return (
     <>
@@ -21,20 +48,13 @@ function LoginForm({ ctx, next, email, errors, message }: { ctx: PageCtx; next: 
           <p>{message}</p>
         </div>
       ) : (
-        <ErrorSummary ctx={ctx} errors={errors} />
+        <FormErrors ctx={ctx} form={form} />
       )}
       <form method="post" action="/login" class="stack" novalidate>
         <Csrf ctx={ctx} />
         <input type="hidden" name="next" value={next} />
-        <div class={fieldError(errors, 'email') ? 'has-error' : undefined}>
-          <label for="email">{t('login.email')}</label>
-          {fieldError(errors, 'email') && <p class="field-error">{fieldError(errors, 'email')}</p>}
-          <input id="email" name="email" type="email" autocomplete="username" value={email} required />
-        </div>
-        <div>
-          <label for="password">{t('login.password')}</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-        </div>
+        <TextField ctx={ctx} form={form} name="email" type="email" label={t('login.email')} autocomplete="username" required />
+        <PasswordField ctx={ctx} form={form} name="password" label={t('login.password')} autocomplete="current-password" />
         <div>
           <button type="submit">{t('login.submit')}</button>
         </div>
@@ -69,7 +89,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get('/login', { schema: { hide: true } }, async (req, reply) => {
     const next = safeNext((req.query as Record<string, unknown>).next);
     if (req.user) return reply.redirect(next, 303);
-    return page(req, reply, req.t('login.title'), (c) => <LoginForm ctx={c} next={next} email="" errors={[]} />);
+    return page(req, reply, req.t('login.title'), (c) => <LoginForm ctx={c} next={next} form={emptyForm()} />);
   });
 
   app.post('/login', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
@@ -85,7 +105,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (!(err instanceof DomainError)) throw err;
       const key = err.code === 'rate-limited' ? 'login.throttled' : err.code === 'account-inactive' ? 'login.inactive' : 'login.failed';
       if (err.code === 'rate-limited') reply.header('retry-after', String(err.extra.retryAfter ?? 900));
-      return page(req, reply, req.t('login.title'), (c) => <LoginForm ctx={c} next={next} email={email} errors={[]} message={c.t(key)} />, { status: err.status });
+      return page(req, reply, req.t('login.title'), (c) => <LoginForm ctx={c} next={next} form={emptyForm({ email })} message={c.t(key)} />, { status: err.status });
     }
   });
 
@@ -96,8 +116,10 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
     return reply.redirect('/', 303);
   });
 
-  const accountPage = (req: FastifyRequest, reply: FastifyReply, errors: FieldProblem[], done: boolean, status = 200) =>
-    page(
+  // Passwords are never written back into the form: only the problems are shown again.
+  const accountPage = (req: FastifyRequest, reply: FastifyReply, problems: FieldProblem[], done: boolean, status = 200) => {
+    const form: FormState = { values: {}, errors: problems };
+    return page(
       req,
       reply,
       req.t('account.title'),
@@ -116,22 +138,12 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
               {c.t('account.changed')}
             </p>
           )}
-          <ErrorSummary ctx={c} errors={errors} />
+          <FormErrors ctx={c} form={form} />
           <form method="post" action="/account/password" class="stack">
             <Csrf ctx={c} />
-            {(
-              [
-                ['current_password', 'account.current', 'current-password'],
-                ['new_password', 'account.new', 'new-password'],
-                ['confirm_password', 'account.confirm', 'new-password'],
-              ] as const
-            ).map(([name, label, ac]) => (
-              <div class={fieldError(errors, name) ? 'has-error' : undefined}>
-                <label for={name}>{c.t(label)}</label>
-                {fieldError(errors, name) && <p class="field-error">{fieldError(errors, name)}</p>}
-                <input id={name} name={name} type="password" autocomplete={ac} required />
-              </div>
-            ))}
+            <PasswordField ctx={c} form={form} name="current_password" label={c.t('account.current')} autocomplete="current-password" />
+            <PasswordField ctx={c} form={form} name="new_password" label={c.t('account.new')} autocomplete="new-password" />
+            <PasswordField ctx={c} form={form} name="confirm_password" label={c.t('account.confirm')} autocomplete="new-password" />
             <div>
               <button type="submit">{c.t('account.submit')}</button>
             </div>
@@ -140,18 +152,19 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
       ),
       { status },
     );
+  };
 
   app.get('/account', { config: { auth: 'signed-in' }, schema: { hide: true } }, async (req, reply) => accountPage(req, reply, [], (req.query as Record<string, string>).done === '1'));
 
   app.post('/account/password', { config: { auth: 'signed-in' }, schema: { hide: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string>;
     if ((body.new_password ?? '') !== (body.confirm_password ?? '')) {
-      return accountPage(req, reply, [{ field: 'confirm_password', message: req.t('account.mismatch') }], false, 422);
+      return accountPage(req, reply, [{ field: 'confirm_password', message: 'does not match the new password', key: 'account.mismatch' }], false, 422);
     }
     try {
       await ctx.auth.changePassword(actorOf(req.user, req.id), req.user!.id, body.current_password ?? '', body.new_password ?? '', req.sessionHash ?? undefined);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return accountPage(req, reply, localizeFields(req.t, err.fields), false, 422);
+      if (err instanceof DomainError && err.code === 'validation-failed') return accountPage(req, reply, err.fields, false, 422);
       throw err;
     }
     return reply.redirect('/account?done=1', 303);
