@@ -18,7 +18,7 @@ import pg from 'pg';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
 import { openTarget, seedTargets, sqlitePathFor, PG_SERVER, SIZES, TAGS, ORGS, type SeedTarget } from './seed-catalog.js';
 import { searchDatasets, type SearchParams } from '../src/catalog/search/index.js';
-import { textTopQuery } from '../src/catalog/search/fts.js';
+import { textTop } from '../src/catalog/search/fts.js';
 import { parseQuery } from '../src/catalog/search/query.js';
 import { openDatabase, type Db, type Dialect } from '../src/core/db/index.js';
 import { migrateToLatest } from '../src/core/db/migrate.js';
@@ -64,7 +64,7 @@ export async function pgReachable(): Promise<boolean> {
 /** The floor of a search: the same full-text match, ordering and LIMIT 20, without facets, filters or highlights. */
 export async function engineFloor(db: Db, dialect: Dialect, q: string): Promise<void> {
   const node = parseQuery(q, { mode: 'q', now: Date.now() });
-  if (node) await textTopQuery(dialect, node, 20).execute(db);
+  if (node) await textTop(db, dialect, node, 20); // with the plan settings a search uses (fts.ts textPlan)
 }
 
 async function* measure(opts: BenchOptions, t: SeedTarget, label: string, queries: string[], reps: number): AsyncGenerator<BenchLine> {

@@ -12,7 +12,7 @@ import type { Db, Dialect, Trx } from '../../core/db/index.js';
 import { encodeToken, normalize } from '../../core/search/text.js';
 import { TOKENIZER_ID } from './analyzer.js';
 import { SearchError, SearchQueryError } from './errors.js';
-import { isPureText, textIds, textMatches, textTopScored } from './fts.js';
+import { RANK_WINDOW, isPureText, pgRank, pgTextIds, textIds, textMatches, textPlan, textTopScored } from './fts.js';
 import { highlight } from './highlight.js';
 import { STATE_CODE, memoryFor, type MultiField, type SearchMemory, type SingleField } from './memory.js';
 import { parseQuery, type QueryNode } from './query.js';
@@ -499,8 +499,25 @@ export async function searchDatasets(db: Db, dialect: Dialect, p: SearchParams):
   const scoreFirst = sort[0]!.field === 'score';
   // On SQLite, ranked by relevance: match ids only here, and let FTS5 order the best few later.
   const twoPhase = dialect === 'sqlite' && textNode !== null && scoreFirst && sort[0]!.desc && scorers.length === 0;
+  // On PostgreSQL, ranked by relevance: match ids only here, and rank a window of the survivors later.
+  const pgRanked = dialect === 'postgres' && textNode !== null && scoreFirst && sort[0]!.desc && scorers.length === 0;
+  // SQLite, by relevance: FTS5's own best `topLimit` first; when it returns fewer, that is every
+  // match with its score (one query); otherwise every matching id apart, unscored.
+  const k = start + rows;
+  const topLimit = others.length === 0 ? k + 100 : Math.max(4 * k, k + 200);
+  let top: Array<{ d: number; s: number }> | null = null;
+  let topComplete = false;
   if (textNode && twoPhase) {
-    candDocs = await textIds(db, textNode);
+    if (rows > 0) top = await textTopScored(db, textNode, phrase, topLimit);
+    if (top && top.length < topLimit) {
+      topComplete = true;
+      candDocs = Int32Array.from(top, (r) => r.d);
+      candScores = Float64Array.from(top, (r) => r.s);
+    } else candDocs = await textIds(db, textNode);
+  } else if (textNode && (pgRanked || !sort.some((s) => s.field === 'score'))) {
+    // Only the ids: PostgreSQL ranks the page's window later; other orders need no score.
+    candDocs = dialect === 'sqlite' ? await textIds(db, textNode) : await textPlan(db, (x) => pgTextIds(x, textNode));
+    candScores = new Float64Array(candDocs.length);
   } else if (textNode) {
     const m = await textMatches(db, dialect, textNode);
     candDocs = m.docs;
@@ -529,9 +546,17 @@ export async function searchDatasets(db: Db, dialect: Dialect, p: SearchParams):
 
   const facets = countFacets(mem, hitDocs, count, p, all.length === 0 ? `${includePrivate}|${orgs === 'all' ? '*' : orgs.join(',')}|${p.includeDrafts}|${p.includeDeleted}` : null);
   let page: number[] | null = null;
-  if (twoPhase && textNode) page = await topByFts(db, mem, textNode, phrase, hitDocs, count, sort, start, rows);
+  if (twoPhase && textNode && !topComplete) {
+    page = await topByFts(mem, top ?? [], topLimit, hitDocs, count, sort, start, rows);
+    // Too many of FTS5's best were filtered out: look further once, then score every surviving match.
+    if (page === null && rows > 0) {
+      const further = Math.max(4_000, 8 * topLimit);
+      page = await topByFts(mem, await textTopScored(db, textNode, phrase, further), further, hitDocs, count, sort, start, rows);
+    }
+  }
+  if (pgRanked && textNode) page = await rankWindow(db, mem, textNode, phrase, hitDocs, count, sort, start, rows);
   if (page === null) {
-    if (twoPhase && textNode) {
+    if (twoPhase && textNode && !topComplete) {
       // Too many of FTS5's best were filtered out: score every surviving match instead.
       const m = await textMatches(db, dialect, textNode);
       const inPhrase = phrase ? new Set((await textMatches(db, dialect, phrase)).docs) : null;
@@ -649,13 +674,11 @@ async function topDocs(db: Db, mem: SearchMemory, docs: Int32Array, scores: Floa
  * The page from FTS5's own top list (enough rows that the hits filtered out still leave a full
  * page), re-sorted with freshness as the tie-break. Null when the list runs short.
  */
-async function topByFts(db: Db, mem: SearchMemory, node: QueryNode, phrase: QueryNode | null, docs: Int32Array, count: number, sort: Array<{ field: string; desc: boolean }>, start: number, rows: number): Promise<number[] | null> {
+async function topByFts(mem: SearchMemory, top: Array<{ d: number; s: number }>, limit: number, docs: Int32Array, count: number, sort: Array<{ field: string; desc: boolean }>, start: number, rows: number): Promise<number[] | null> {
   const k = start + rows;
   if (rows === 0 || count === 0 || start >= count) return [];
   const passing = new Uint8Array(mem.end + 1);
   for (let i = 0; i < count; i++) passing[docs[i]!] = 1;
-  const limit = Math.max(4 * k, k + 200);
-  const top = await textTopScored(db, node, phrase, limit);
   const kept = top.filter((r) => passing[r.d] === 1);
   // Short only when FTS5 had more matches than it returned and the filters dropped too many.
   if (kept.length < Math.min(k, count) && top.length === limit) return null;
@@ -664,6 +687,22 @@ async function topByFts(db: Db, mem: SearchMemory, node: QueryNode, phrase: Quer
   const freshDesc = second ? second.desc : true;
   kept.sort((a, b) => (a.s !== b.s ? b.s - a.s : fresh[a.d] !== fresh[b.d] ? (freshDesc ? fresh[b.d]! - fresh[a.d]! : fresh[a.d]! - fresh[b.d]!) : a.d - b.d));
   return kept.slice(start, k).map((r) => r.d);
+}
+
+/**
+ * PostgreSQL: ts_rank over the newest max(RANK_WINDOW, 2k) surviving matches (all of them when
+ * fewer), then the page with freshness breaking ties. See RANK_WINDOW.
+ */
+async function rankWindow(db: Db, mem: SearchMemory, node: QueryNode, phrase: QueryNode | null, docs: Int32Array, count: number, sort: Array<{ field: string; desc: boolean }>, start: number, rows: number): Promise<number[]> {
+  const k = start + rows;
+  if (rows === 0 || count === 0 || start >= count) return [];
+  const window = Math.max(RANK_WINDOW, 2 * k);
+  let pick: Int32Array = docs.subarray(0, count);
+  if (count > window) pick = Int32Array.from(pick).sort().subarray(count - window);
+  const ranked = await pgRank(db, node, phrase, pick);
+  const d = Int32Array.from(ranked, (r) => r.d);
+  const s = Float64Array.from(ranked, (r) => r.s);
+  return topDocs(db, mem, d, s, d.length, sort, start, rows);
 }
 
 async function sortedByText(db: Db, docs: Int32Array, count: number, column: 'name' | 'title_sort', desc: boolean, start: number, rows: number): Promise<number[]> {
