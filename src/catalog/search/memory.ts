@@ -137,7 +137,7 @@ export class SearchMemory {
     const version = num('version');
     if (epoch === this.epoch && version === this.version) return tokenizer;
     this.emptyQueryMemo.clear();
-    if (epoch !== this.epoch || version - this.version > REPLAY_LIMIT || version < this.version) await this.reload(db, version);
+    if (epoch !== this.epoch || version - this.version > REPLAY_LIMIT || version < this.version) await this.reload(db, version, epoch);
     else await this.replay(db, version);
     this.epoch = epoch;
     this.version = version;
@@ -146,7 +146,33 @@ export class SearchMemory {
 
   private static columns = ['doc_no', 'organization', 'license_id', 'private', 'state', 'metadata_created', 'metadata_modified', 'tags', 'groups', 'res_formats'] as const;
 
-  private async reload(db: Db, version: number): Promise<void> {
+  private async reload(db: Db, version: number, epoch: number): Promise<void> {
+    const snap = await readSnapshot(db, epoch, version);
+    if (snap) {
+      this.install(snap.memory);
+      this.version = snap.version;
+      await this.replay(db, version);
+      return;
+    }
+    const fresh = await SearchMemory.fromRows(db);
+    this.install(fresh);
+    this.version = version;
+    // Stored for the next process; a failure (a busy database) only costs that process the slow load.
+    await writeSnapshot(db, epoch, version, fresh).catch(() => undefined);
+  }
+
+  private install(fresh: SearchMemory): void {
+    Object.assign(this, { capacity: fresh.capacity, end: fresh.end, alive: fresh.alive, state: fresh.state, priv: fresh.priv, single: fresh.single, modified: fresh.modified, created: fresh.created });
+    for (const f of [...SINGLE_FIELDS, ...MULTI_FIELDS]) Object.assign(this.dicts[f], { values: fresh.dicts[f].values, codes: fresh.dicts[f].codes });
+    for (const f of MULTI_FIELDS) {
+      this.multi[f].offsets = fresh.multi[f].offsets;
+      this.multi[f].data = fresh.multi[f].data;
+      this.multi[f].override.clear();
+    }
+  }
+
+  /** Every document's row decoded (the slow path: about 10 s for a million rows). */
+  private static async fromRows(db: Db): Promise<SearchMemory> {
     const fresh = new SearchMemory();
     const maxRow = await db.selectFrom('catalog_search_docs').select(sql<number>`coalesce(max(doc_no), -1)`.as('m')).executeTakeFirst();
     const size = (maxRow?.m ?? -1) + 1;
@@ -185,14 +211,76 @@ export class SearchMemory {
       fresh.multi[f].offsets = c.offsets;
       fresh.multi[f].data = c.data.slice(0, c.at);
     }
-    Object.assign(this, { capacity: fresh.capacity, end: fresh.end, alive: fresh.alive, state: fresh.state, priv: fresh.priv, single: fresh.single, modified: fresh.modified, created: fresh.created });
-    for (const f of [...SINGLE_FIELDS, ...MULTI_FIELDS]) Object.assign(this.dicts[f], { values: fresh.dicts[f].values, codes: fresh.dicts[f].codes });
-    for (const f of MULTI_FIELDS) {
-      this.multi[f].offsets = fresh.multi[f].offsets;
-      this.multi[f].data = fresh.multi[f].data;
-      this.multi[f].override.clear();
+    return fresh;
+  }
+
+  /** The arrays as one blob: a JSON header (sizes, dictionaries), then each typed array 8-byte aligned. */
+  toSnapshot(): Buffer {
+    const n = this.end;
+    const arrays: ArrayBufferView[] = [
+      this.alive.subarray(0, n),
+      this.state.subarray(0, n),
+      this.priv.subarray(0, n),
+      this.single.organization.subarray(0, n),
+      this.single.license_id.subarray(0, n),
+      this.modified.subarray(0, n),
+      this.created.subarray(0, n),
+      ...MULTI_FIELDS.flatMap((f) => [this.multi[f].offsets, this.multi[f].data]),
+    ];
+    const header = Buffer.from(
+      JSON.stringify({
+        format: SNAPSHOT_FORMAT,
+        end: n,
+        dicts: Object.fromEntries([...SINGLE_FIELDS, ...MULTI_FIELDS].map((f) => [f, this.dicts[f].values])),
+        multi: Object.fromEntries(MULTI_FIELDS.map((f) => [f, [this.multi[f].offsets.length, this.multi[f].data.length]])),
+      }),
+    );
+    const pad = (x: number) => (x + 7) & ~7;
+    let size = pad(4 + header.length);
+    for (const a of arrays) size += pad(a.byteLength);
+    const out = Buffer.alloc(size);
+    out.writeUInt32LE(header.length, 0);
+    header.copy(out, 4);
+    let at = pad(4 + header.length);
+    for (const a of arrays) {
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+      at += pad(a.byteLength);
     }
-    this.version = version;
+    return out;
+  }
+
+  static fromSnapshot(buf: Uint8Array): SearchMemory | null {
+    const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    const headerLength = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString()) as { format: number; end: number; dicts: Record<string, string[]>; multi: Record<string, [number, number]> };
+    if (header.format !== SNAPSHOT_FORMAT) return null;
+    const pad = (x: number) => (x + 7) & ~7;
+    let at = pad(4 + headerLength);
+    // Copies into fresh buffers: the blob's offset need not suit an Int32Array or a Float64Array.
+    const take = <T>(Kind: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+      const len = count * Kind.BYTES_PER_ELEMENT;
+      const copy = new Uint8Array(len);
+      copy.set(bytes.subarray(at, at + len));
+      at += pad(len);
+      return new Kind(copy.buffer);
+    };
+    const n = header.end;
+    const m = new SearchMemory();
+    m.alive = take(Uint8Array, n);
+    m.state = take(Uint8Array, n);
+    m.priv = take(Uint8Array, n);
+    m.single = { organization: take(Int32Array, n), license_id: take(Int32Array, n) };
+    m.modified = take(Float64Array, n);
+    m.created = take(Float64Array, n);
+    for (const f of MULTI_FIELDS) {
+      const [offsets, data] = header.multi[f]!;
+      m.multi[f].offsets = take(Int32Array, offsets);
+      m.multi[f].data = take(Int32Array, data);
+    }
+    m.capacity = n;
+    m.end = n;
+    for (const f of [...SINGLE_FIELDS, ...MULTI_FIELDS]) for (const v of header.dicts[f] ?? []) m.dicts[f].code(v);
+    return m;
   }
 
   private async replay(db: Db, version: number): Promise<void> {
@@ -211,6 +299,33 @@ export class SearchMemory {
       for (const d of slice) if (!seen.has(d)) this.remove(d);
     }
   }
+}
+
+const SNAPSHOT_FORMAT = 1;
+
+/** The stored snapshot when it belongs to this epoch and is close enough behind `version` to replay from. */
+async function readSnapshot(db: Db, epoch: number, version: number): Promise<{ memory: SearchMemory; version: number } | null> {
+  try {
+    const row = await db.selectFrom('catalog_search_snapshot').select(['version', 'data']).where('id', '=', 1).where('epoch', '=', epoch).executeTakeFirst();
+    if (!row || row.version > version || version - row.version > REPLAY_LIMIT) return null;
+    if (row.version < version) {
+      // Every version since must be in the change log (a bulk load that bumps the version without logging is not).
+      const logged = await db.selectFrom('catalog_search_changes').select(sql<number>`count(*)`.as('n')).where('seq', '>', row.version).where('seq', '<=', version).executeTakeFirstOrThrow();
+      if (Number(logged.n) !== version - row.version) return null;
+    }
+    const memory = SearchMemory.fromSnapshot(row.data);
+    return memory ? { memory, version: row.version } : null;
+  } catch {
+    return null; // the table is missing (not migrated) or the blob unreadable: decode the rows instead
+  }
+}
+
+async function writeSnapshot(db: Db, epoch: number, version: number, m: SearchMemory): Promise<void> {
+  const data = m.toSnapshot();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('catalog_search_snapshot').execute();
+    await trx.insertInto('catalog_search_snapshot').values({ id: 1, epoch, version, data }).execute();
+  });
 }
 
 const memories = new WeakMap<Db, SearchMemory>();

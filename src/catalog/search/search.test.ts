@@ -2,6 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DIALECTS, freshDatabase, skipFor, type TestDatabase } from '../../../test/helpers.js';
 import { openDatabase, type DatabaseHandle } from '../../core/db/index.js';
 import { migrateDownAll, migrateToLatest } from '../../core/db/migrate.js';
@@ -401,6 +404,52 @@ for (const dialect of DIALECTS) {
       } finally {
         setSearchDocSource(null);
         await h.close();
+        await tdb.drop();
+      }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`catalog search facet arrays from the stored snapshot (${dialect})`, { skip: skipFor(dialect) }, () => {
+    it('a new process loads the stored arrays, replays the writes since, and ignores a snapshot it cannot bring up to date', async () => {
+      // Two handles on one database: a file on SQLite (each in-memory handle is a database of its own).
+      const file = join(tmpdir(), `kabuto-search-snapshot-${process.pid}.db`);
+      const tdb = dialect === 'sqlite' ? { url: `sqlite:${file}`, drop: async () => ['', '-wal', '-shm'].forEach((x) => rmSync(`${file}${x}`, { force: true })) } : await freshDatabase(dialect);
+      const handles: DatabaseHandle[] = [];
+      const open = () => {
+        const x = openDatabase(tdb.url);
+        handles.push(x);
+        return x;
+      };
+      const facets = ['tags', 'organization', 'res_format', 'license_id', 'groups'];
+      const query = (x: DatabaseHandle, p: Partial<SearchParams> = {}) => searchDatasets(x.db, dialect, { ...base, facetFields: facets, facetLimit: -1, ...p });
+      try {
+        const a = open();
+        await migrateToLatest(a.db);
+        const write = async (docs: DatasetSearchDoc[]) => {
+          const prepared = docs.map(prepareSearchDoc);
+          await a.db.transaction().execute(async (trx) => {
+            for (const p of prepared) await writeSearchDoc(trx, dialect, p);
+          });
+        };
+        await write(DOCS);
+        const first = await query(a); // decodes the rows and stores the snapshot
+        const stored = await a.db.selectFrom('catalog_search_snapshot').select(['epoch', 'version']).executeTakeFirstOrThrow();
+        assert.ok(stored.version > 0);
+        assert.deepEqual(await query(open()), first);
+        await write([doc('snap', 'スナップショット後の保育', '', { tags: ['新タグ'], organization: 'ota', metadataModified: '2025-01-01T00:00:00Z' })]);
+        await a.db.transaction().execute((trx) => deleteSearchDoc(trx, dialect, 'kana'));
+        const later = await query(a);
+        assert.equal(later.facets.tags!['新タグ'], 1);
+        assert.deepEqual(await query(open()), later); // the snapshot plus the replayed changes
+        assert.deepEqual((await query(open(), { q: '保育', fq: 'organization:ota' })).ids, ['snap']);
+        // A version bump the change log does not cover (a bulk load): the snapshot is not trusted.
+        await a.db.updateTable('catalog_search_meta').set({ num: sql`num + 1` }).where('key', '=', 'version').execute();
+        await a.db.deleteFrom('catalog_search_docs').where('id', '=', 'aed').execute();
+        assert.ok(!('防災' in (await query(open())).facets.tags!));
+      } finally {
+        for (const x of handles) await x.close();
         await tdb.drop();
       }
     });

@@ -58,4 +58,13 @@ export interface CatalogSearchTables {
   /** Shadow tables a reindex builds into before it swaps the names with the live ones (migration 0010). */
   catalog_search_docs_next: CatalogSearchDocsTable;
   catalog_search_extras_next: CatalogSearchExtrasTable;
+  catalog_search_snapshot: CatalogSearchSnapshotTable;
+}
+
+/** One row (id 1): the in-memory facet arrays as of (epoch, version), see memory.ts (migration 0011). */
+export interface CatalogSearchSnapshotTable {
+  id: number;
+  epoch: number;
+  version: number;
+  data: Uint8Array;
 }
