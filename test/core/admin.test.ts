@@ -112,6 +112,9 @@ for (const dialect of DIALECTS) {
       assert.match(String(res.headers['content-type']), /^text\/html/);
       assert.match(res.body, /class="error-summary"/);
       assert.ok(res.body.includes(`action="/admin/users/${u.id}/role"`), 'the users table and its forms are shown again');
+      assert.match(res.body, new RegExp(`<a href="#scope-${u.id}">`), 'the problem links to the scope field of that user\'s row');
+      assert.match(res.body, new RegExp(`<input id="scope-${u.id}" name="scope" type="text" value(?:="")? size="10" aria-invalid="true"`));
+      assert.match(res.body, new RegExp(`<select id="role-${u.id}" name="role">(?:(?!</select>).)*<option value="publisher" selected`, 's'), 'the chosen role is kept');
       assert.equal((await userRow(u.id)).role, 'staff', 'nothing changed');
       assert.equal((await auditSince(mark)).length, 0, 'a refused change leaves no audit entry');
 
@@ -197,15 +200,18 @@ for (const dialect of DIALECTS) {
     it('refuses a token for an unknown user, without a name, or expiring in the past (422)', async () => {
       const u = await newUser('staff');
       const before = (await t.handle.db.selectFrom('api_tokens').select('id').execute()).length;
-      for (const fields of [
-        { user_id: 999999, name: 'x', expires_at: '' },
-        { user_id: u.id, name: '   ', expires_at: '' },
-        { user_id: u.id, name: 'late', expires_at: '2001-01-01' },
-        { user_id: u.id, name: 'garbage', expires_at: 'not-a-date' },
-      ]) {
+      for (const [fields, field] of [
+        [{ user_id: 999999, name: 'x', expires_at: '' }, 'user_id'],
+        [{ user_id: u.id, name: '   ', expires_at: '' }, 'name'],
+        [{ user_id: u.id, name: 'late', expires_at: '2001-01-01' }, 'expires_at'],
+        [{ user_id: u.id, name: 'garbage', expires_at: 'not-a-date' }, 'expires_at'],
+      ] as const) {
         const res = await postForm(t.app, '/admin/tokens', admin, fields);
         assert.equal(res.statusCode, 422, JSON.stringify(fields));
         assert.match(res.body, /class="error-summary"/);
+        assert.match(res.body, new RegExp(`<a href="#f-${field}">`), `the problem links to the ${field} field`);
+        assert.match(res.body, new RegExp(`<(input|select) id="f-${field}"[^>]* aria-invalid="true"`), `the ${field} field is marked invalid`);
+        assert.match(res.body, new RegExp(`<input id="f-name"[^>]* name="name" type="text" value="${fields.name}"`), 'the typed name is kept');
         assert.ok(!/<code id="new-token">/.test(res.body));
       }
       assert.equal((await t.handle.db.selectFrom('api_tokens').select('id').execute()).length, before);

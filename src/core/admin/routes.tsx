@@ -4,7 +4,9 @@ import { actorOf } from '../auth/service.js';
 import { DomainError } from '../errors.js';
 import { ROLES, type Role } from '../tables.js';
 import { formatDateTime } from '../i18n/index.js';
-import { Csrf, ErrorSummary, localizeFields, page, type PageCtx } from '../http/render.js';
+import { Csrf, page, type PageCtx } from '../http/render.js';
+import { fieldId, type FormState } from '../http/forms.js';
+import { FormErrors, SelectField, TextField } from '../http/fields.js';
 
 const ADMIN = { auth: ['admin'] as const };
 const AUDIT_PAGE = 50;
@@ -36,9 +38,36 @@ function idParam(req: FastifyRequest): number {
   return id;
 }
 
+/**
+ * The controls of one row of the users table. Every row has its own small forms with the same field
+ * names, so their ids name the user (`role-7`), not the field alone as the core fields' ids do.
+ */
+const rowIds = (id: number): Record<string, string> => ({ role: `role-${id}`, scope: `scope-${id}`, org_id: `scope-${id}`, company_id: `scope-${id}`, active: `active-${id}` });
+
+/** A refused change of one user's row: what was submitted there, and why it was refused. */
+interface RowForm {
+  userId: number;
+  form: FormState;
+}
+
+/** Form values as single strings (a repeated field keeps its first value). */
+function formValues(raw: unknown, names: string[]): Record<string, string> {
+  const body = (raw ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v: unknown = Array.isArray(body[n]) ? (body[n] as unknown[])[0] : body[n];
+    if (typeof v === 'string' || typeof v === 'number') out[n] = String(v);
+  }
+  return out;
+}
+
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const usersPage = async (req: FastifyRequest, reply: FastifyReply, errors: { field: string; message: string }[] = [], status = 200) => {
+  const usersPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RowForm, status = 200) => {
     const users = await ctx.auth.listUsers();
+    const ids = refused ? rowIds(refused.userId) : {};
+    /** Whether a control of the refused row has a problem, to mark it invalid. */
+    const invalid = (u: number, ...fields: string[]) => (refused?.userId === u && refused.form.errors.some((e) => fields.includes(e.field)) ? 'true' : undefined);
+    const submitted = (u: number, field: string) => (refused?.userId === u ? refused.form.values[field] : undefined);
     const done = (req.query as Record<string, string>).done === '1';
     return page(
       req,
@@ -54,7 +83,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
               {c.t('admin.done')}
             </p>
           )}
-          <ErrorSummary ctx={c} errors={errors} />
+          <FormErrors ctx={c} form={refused?.form} href={(field) => `#${ids[field] ?? fieldId(field)}`} />
           <div class="table-scroll">
             <table>
               <thead>
@@ -90,9 +119,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
                         <label class="visually-hidden" for={`role-${u.id}`}>
                           {`${c.t('admin.role')}: ${u.email}`}
                         </label>
-                        <select id={`role-${u.id}`} name="role">
+                        <select id={`role-${u.id}`} name="role" aria-invalid={invalid(u.id, 'role')}>
                           {ROLES.map((r) => (
-                            <option value={r} selected={r === u.role}>
+                            <option value={r} selected={r === (submitted(u.id, 'role') ?? u.role)}>
                               {c.t(`role.${r}`)}
                             </option>
                           ))}
@@ -100,7 +129,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
                         <label class="visually-hidden" for={`scope-${u.id}`}>
                           {`${c.t('admin.scope')}: ${u.email}`}
                         </label>
-                        <input id={`scope-${u.id}`} name="scope" type="text" value={u.org_id ?? u.company_id ?? ''} size={10} />{' '}
+                        <input id={`scope-${u.id}`} name="scope" type="text" value={submitted(u.id, 'scope') ?? u.org_id ?? u.company_id ?? ''} size={10} aria-invalid={invalid(u.id, 'org_id', 'company_id')} />{' '}
                         <button type="submit" class="secondary">
                           {c.t('admin.save')}
                         </button>
@@ -128,7 +157,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       await ctx.auth.setRole(actorOf(req.user, req.id), id, role, { orgId: role === 'publisher' ? scope : null, companyId: role === 'member' ? scope : null });
     } catch (err) {
       if (err instanceof DomainError && err.code === 'validation-failed') {
-        return usersPage(req, reply, localizeFields(req.t, err.fields, { role: `role-${id}`, org_id: `scope-${id}`, company_id: `scope-${id}` }), 422);
+        return usersPage(req, reply, { userId: id, form: { values: formValues(req.body, ['role', 'scope']), errors: err.fields } }, 422);
       }
       throw err;
     }
@@ -141,13 +170,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     try {
       await ctx.auth.setActive(actorOf(req.user, req.id), id, body.active === '1');
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return usersPage(req, reply, localizeFields(req.t, err.fields, { active: `active-${id}` }), 422);
+      if (err instanceof DomainError && err.code === 'validation-failed') return usersPage(req, reply, { userId: id, form: { values: {}, errors: err.fields } }, 422);
       throw err;
     }
     return reply.redirect('/admin?done=1', 303);
   });
 
-  const tokensPage = async (req: FastifyRequest, reply: FastifyReply, opts: { created?: string; errors?: { field: string; message: string }[]; status?: number } = {}) => {
+  const tokensPage = async (req: FastifyRequest, reply: FastifyReply, opts: { created?: string; form?: FormState; status?: number } = {}) => {
     const [tokens, users] = await Promise.all([ctx.auth.listTokens(), ctx.auth.listUsers()]);
     const now = ctx.clock.now().toISOString();
     return page(
@@ -167,7 +196,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
               </p>
             </div>
           )}
-          <ErrorSummary ctx={c} errors={opts.errors ?? []} />
+          <FormErrors ctx={c} form={opts.form} />
           <div class="table-scroll">
             <table>
               <thead>
@@ -219,24 +248,15 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           <h2>{c.t('admin.tokenNew')}</h2>
           <form method="post" action="/admin/tokens" class="stack">
             <Csrf ctx={c} />
-            <div>
-              <label for="token-user">{c.t('admin.tokenUser')}</label>
-              <select id="token-user" name="user_id">
-                {users
-                  .filter((u) => u.active)
-                  .map((u) => (
-                    <option value={String(u.id)}>{u.email}</option>
-                  ))}
-              </select>
-            </div>
-            <div>
-              <label for="token-name">{c.t('admin.tokenName')}</label>
-              <input id="token-name" name="name" type="text" required maxLength={100} />
-            </div>
-            <div>
-              <label for="token-expires">{c.t('admin.tokenExpires')}</label>
-              <input id="token-expires" name="expires_at" type="date" />
-            </div>
+            <SelectField
+              ctx={c}
+              form={opts.form}
+              name="user_id"
+              label={c.t('admin.tokenUser')}
+              options={users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.email }))}
+            />
+            <TextField ctx={c} form={opts.form} name="name" label={c.t('admin.tokenName')} maxLength={100} required />
+            <TextField ctx={c} form={opts.form} name="expires_at" type="date" label={c.t('admin.tokenExpires')} />
             <div>
               <button type="submit">{c.t('admin.tokenNew')}</button>
             </div>
@@ -251,17 +271,20 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post('/admin/tokens', { config: ADMIN, schema: { hide: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string>;
+    // A refused token comes back with what was chosen and typed.
+    const values = formValues(req.body, ['user_id', 'name', 'expires_at']);
+    const refuse = (errors: FormState['errors']) => tokensPage(req, reply, { form: { values, errors }, status: 422 });
     const userId = Number(body.user_id);
     const user = Number.isInteger(userId) ? await ctx.auth.getUser(userId) : undefined;
-    if (!user) return tokensPage(req, reply, { errors: localizeFields(req.t, [{ field: 'token-user', message: 'unknown user', key: 'admin.tokenUserUnknown' }]), status: 422 });
+    if (!user) return refuse([{ field: 'user_id', message: 'unknown user', key: 'admin.tokenUserUnknown' }]);
     try {
       // A date without a time expires at the end of that day in Japan.
       const expires = body.expires_at ? new Date(`${body.expires_at}T23:59:59+09:00`).toISOString() : null;
       const { token } = await ctx.auth.createToken(actorOf(req.user, req.id), user.id, body.name ?? '', expires);
       return tokensPage(req, reply, { created: token });
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'validation-failed') return tokensPage(req, reply, { errors: localizeFields(req.t, err.fields, { name: 'token-name', expires_at: 'token-expires' }), status: 422 });
-      if (err instanceof RangeError) return tokensPage(req, reply, { errors: localizeFields(req.t, [{ field: 'token-expires', message: 'not a date', key: 'admin.tokenDateInvalid' }]), status: 422 });
+      if (err instanceof DomainError && err.code === 'validation-failed') return refuse(err.fields);
+      if (err instanceof RangeError) return refuse([{ field: 'expires_at', message: 'not a date', key: 'admin.tokenDateInvalid' }]);
       throw err;
     }
   });
