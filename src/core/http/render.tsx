@@ -4,8 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Lang, Translator } from '../i18n/index.js';
 import type { AuthUser } from '../auth/service.js';
 import type { NavItem } from '../context.js';
-import type { FieldProblem } from '../errors.js';
-import { FormErrors } from './fields.js';
 
 /** What a page component needs from the request. */
 export interface PageCtx {
@@ -148,36 +146,4 @@ export function page(req: FastifyRequest, reply: FastifyReply, title: string, bu
 /** Hidden CSRF field for forms. */
 export function Csrf({ ctx }: { ctx: PageCtx }): VNode {
   return <input type="hidden" name="_csrf" value={ctx.csrf} />;
-}
-
-/*
- * The helpers below serve the forms not yet on the core fields (src/core/http/fields.tsx): the
- * plan's indicator forms and the admin, sign-in and account pages, whose problems name element ids.
- * New forms use the fields there with FormErrors, which localize and link by field name.
- */
-
-/**
- * Error summary of a form whose problems are already in the reader's language and name the id of
- * the control to link to. The markup is FormErrors'.
- * @deprecated Use FormErrors with the form's FormState.
- */
-export function ErrorSummary({ ctx, errors }: { ctx: PageCtx; errors: { field: string; message: string }[] }): VNode | null {
-  const shown = errors.map(({ field, message }) => ({ field, message }));
-  return <FormErrors ctx={ctx} form={{ values: {}, errors: shown }} href={(id) => `#${id}`} />;
-}
-
-/**
- * Field problems in the reader's language, for a re-rendered form; `field` is the id of the input to link to.
- * @deprecated The core fields localize problems themselves (problemMessage).
- */
-export function localizeFields(t: Translator, fields: FieldProblem[], ids: Record<string, string> = {}): FieldProblem[] {
-  return fields.map((f) => ({ ...f, field: ids[f.field] ?? f.field, message: f.key ? t(f.key, f.params) : f.message }));
-}
-
-/**
- * The first problem named after a control's id.
- * @deprecated The core fields show a field's problems themselves (fieldMessage).
- */
-export function fieldError(errors: { field: string; message: string }[], field: string): string | undefined {
-  return errors.find((e) => e.field === field)?.message;
 }
