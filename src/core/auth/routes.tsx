@@ -3,8 +3,8 @@ import type { AppContext } from '../context.js';
 import { actorOf } from './service.js';
 import { DomainError, type FieldProblem } from '../errors.js';
 import { Csrf, page, type PageCtx } from '../http/render.js';
-import { emptyForm, fieldId, type FormState } from '../http/forms.js';
-import { fieldMessage, FormErrors, TextField } from '../http/fields.js';
+import { emptyForm, type FormState } from '../http/forms.js';
+import { FormErrors, PasswordField, TextField } from '../http/fields.js';
 import { SESSION_COOKIE } from '../../app.js';
 import { adminRoutes } from '../admin/routes.js';
 
@@ -17,26 +17,6 @@ export function safeNext(next: unknown): string {
  * A password field laid out as the core fields are (src/core/http/fields.tsx has no password type):
  * the label bound through the field id, the problem read out with the control, never refilled.
  */
-function PasswordField({ ctx, form, name, label, autocomplete }: { ctx: PageCtx; form?: FormState; name: string; label: string; autocomplete: 'current-password' | 'new-password' }) {
-  const id = fieldId(name);
-  const error = fieldMessage(ctx.t, form, name);
-  const word = ctx.t('form.required');
-  return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>
-        {label}
-        <span class="required">{ctx.lang === 'ja' ? `（${word}）` : ` (${word})`}</span>
-      </label>
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      <input id={id} name={name} type="password" autocomplete={autocomplete} required aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? 'true' : undefined} />
-    </div>
-  );
-}
-
 /** The sign-in form; a refused sign-in says why in `message`, the same for every wrong email or password. */
 function LoginForm({ ctx, next, form, message }: { ctx: PageCtx; next: string; form: FormState; message?: string }) {
   const { t } = ctx;
@@ -54,7 +34,7 @@ function LoginForm({ ctx, next, form, message }: { ctx: PageCtx; next: string; f
         <Csrf ctx={ctx} />
         <input type="hidden" name="next" value={next} />
         <TextField ctx={ctx} form={form} name="email" type="email" label={t('login.email')} autocomplete="username" required />
-        <PasswordField ctx={ctx} form={form} name="password" label={t('login.password')} autocomplete="current-password" />
+        <PasswordField ctx={ctx} form={form} name="password" label={t('login.password')} autocomplete="current-password" required />
         <div>
           <button type="submit">{t('login.submit')}</button>
         </div>
@@ -141,9 +121,9 @@ export async function coreRoutes(app: FastifyInstance, ctx: AppContext): Promise
           <FormErrors ctx={c} form={form} />
           <form method="post" action="/account/password" class="stack">
             <Csrf ctx={c} />
-            <PasswordField ctx={c} form={form} name="current_password" label={c.t('account.current')} autocomplete="current-password" />
-            <PasswordField ctx={c} form={form} name="new_password" label={c.t('account.new')} autocomplete="new-password" />
-            <PasswordField ctx={c} form={form} name="confirm_password" label={c.t('account.confirm')} autocomplete="new-password" />
+            <PasswordField ctx={c} form={form} name="current_password" label={c.t('account.current')} autocomplete="current-password" required />
+            <PasswordField ctx={c} form={form} name="new_password" label={c.t('account.new')} autocomplete="new-password" required />
+            <PasswordField ctx={c} form={form} name="confirm_password" label={c.t('account.confirm')} autocomplete="new-password" required />
             <div>
               <button type="submit">{c.t('account.submit')}</button>
             </div>

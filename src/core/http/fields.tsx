@@ -145,6 +145,11 @@ export interface TextFieldProps extends FieldProps {
   lang?: Lang;
 }
 
+/** A password: never refilled from the form shown again (a typed password is not written back into a page). */
+export function PasswordField(props: FieldProps & { autocomplete: 'current-password' | 'new-password' }): VNode {
+  return <Field {...props} control={(a) => <input {...a} name={props.name} type="password" autocomplete={props.autocomplete} required={props.required} />} />;
+}
+
 export function TextField(props: TextFieldProps): VNode {
   return (
     <Field
