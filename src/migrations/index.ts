@@ -10,6 +10,7 @@ import * as catalogSearch from './20261127_0008_catalog_search.js';
 import * as catalogHarvest from './20261127_0009_catalog_harvest.js';
 import * as catalogSearchShadow from './20261127_0010_catalog_search_shadow.js';
 import * as catalogSearchSnapshot from './20261127_0011_catalog_search_snapshot.js';
+import * as catalogSearchLz4 from './20261127_0012_catalog_search_lz4.js';
 
 /** Every migration, in order. Migrations are frozen once released: add a new file, never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261127_0009_catalog_harvest': catalogHarvest,
   '20261127_0010_catalog_search_shadow': catalogSearchShadow,
   '20261127_0011_catalog_search_snapshot': catalogSearchSnapshot,
+  '20261127_0012_catalog_search_lz4': catalogSearchLz4,
 };
