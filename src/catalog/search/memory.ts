@@ -302,18 +302,32 @@ export class SearchMemory {
 }
 
 const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_SLICE = 4 << 20;
 
 /** The stored snapshot when it belongs to this epoch and is close enough behind `version` to replay from. */
 async function readSnapshot(db: Db, epoch: number, version: number): Promise<{ memory: SearchMemory; version: number } | null> {
   try {
-    const row = await db.selectFrom('catalog_search_snapshot').select(['version', 'data']).where('id', '=', 1).where('epoch', '=', epoch).executeTakeFirst();
+    const row = await db.selectFrom('catalog_search_snapshot').select(['version', sql<number>`length(data)`.as('size')]).where('id', '=', 1).where('epoch', '=', epoch).executeTakeFirst();
     if (!row || row.version > version || version - row.version > REPLAY_LIMIT) return null;
     if (row.version < version) {
       // Every version since must be in the change log (a bulk load that bumps the version without logging is not).
       const logged = await db.selectFrom('catalog_search_changes').select(sql<number>`count(*)`.as('n')).where('seq', '>', row.version).where('seq', '<=', version).executeTakeFirstOrThrow();
       if (Number(logged.n) !== version - row.version) return null;
     }
-    const memory = SearchMemory.fromSnapshot(row.data);
+    // Read in slices: pg hands bytea over as hex text, and one 60 MB value took ~900 MB on the way.
+    const data = Buffer.alloc(Number(row.size));
+    for (let at = 0; at < data.length; at += SNAPSHOT_SLICE) {
+      const part = await db
+        .selectFrom('catalog_search_snapshot')
+        .select(sql<Uint8Array>`substr(data, ${at + 1}, ${SNAPSHOT_SLICE})`.as('part'))
+        .where('id', '=', 1)
+        .where('epoch', '=', epoch)
+        .where('version', '=', row.version)
+        .executeTakeFirst();
+      if (!part || at + part.part.length > data.length) return null; // replaced meanwhile
+      data.set(part.part, at);
+    }
+    const memory = SearchMemory.fromSnapshot(data);
     return memory ? { memory, version: row.version } : null;
   } catch {
     return null; // the table is missing (not migrated) or the blob unreadable: decode the rows instead
