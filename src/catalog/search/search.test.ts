@@ -25,6 +25,7 @@ import {
   type SearchParams,
   type SearchResult,
 } from './index.js';
+import { catalogDocSource } from './source.js';
 
 function doc(id: string, title: string, notes = '', extra: Partial<DatasetSearchDoc> = {}): DatasetSearchDoc {
   return {
@@ -334,6 +335,10 @@ for (const dialect of DIALECTS) {
           ])
           .execute();
         assert.equal(await reindexAll(h), 2);
+        // What a reindex re-reads for the datasets written during it: the same documents as the batches.
+        const batched: DatasetSearchDoc[] = [];
+        for await (const b of catalogDocSource.batches(h.db, 10)) batched.push(...b);
+        assert.deepEqual(await catalogDocSource.byIds!(h.db, ['d1', 'missing']), batched.filter((d) => d.id === 'd1'));
         const r = await searchDatasets(h.db, dialect, { ...base, q: '保育', facetFields: ['tags', 'groups', 'res_format', 'organization'], facetLimit: -1 });
         assert.deepEqual(r.ids, ['d1']);
         assert.deepEqual(r.facets, { tags: { 保育: 1, 待機児童: 1 }, groups: { kosodate: 1 }, res_format: { CSV: 1 }, organization: { meguro: 1 } });
