@@ -18,6 +18,9 @@ import { STATE_CODE, memoryFor, type MultiField, type SearchMemory, type SingleF
 import { parseQuery, type QueryNode } from './query.js';
 import { addFieldTokens, type TokenSink, type WordStartFn } from './tokens.js';
 import { catalogDocSource, type SearchDocSource } from './source.js';
+import { DomainError } from '../../core/errors.js';
+import { systemClock } from '../../core/clock.js';
+import { newOwner, releaseLease, renewLease, takeLease } from '../../core/lease.js';
 
 export { SearchError, SearchQueryError } from './errors.js';
 export { TOKENIZER_ID } from './analyzer.js';
@@ -786,6 +789,29 @@ async function sourceDocs(source: SearchDocSource, db: Db, ids: string[]): Promi
  * epoch. A search sees the old complete index until that commit and the new one after it.
  */
 export async function reindexAll(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<number> {
+  // One rebuild at a time, across processes: two would share the shadow tables.
+  const owner = newOwner();
+  if (!(await takeLease(deps.db, systemClock, REINDEX_LEASE, owner, REINDEX_LEASE_MS))) throw new ReindexBusy();
+  const timer = setInterval(() => void renewLease(deps.db, systemClock, REINDEX_LEASE, owner, REINDEX_LEASE_MS).catch(() => undefined), REINDEX_LEASE_MS / 3);
+  try {
+    return await rebuild(deps, onProgress);
+  } finally {
+    clearInterval(timer);
+    await releaseLease(deps.db, REINDEX_LEASE, owner).catch(() => undefined);
+  }
+}
+
+const REINDEX_LEASE = 'catalog-search-reindex';
+const REINDEX_LEASE_MS = 60_000;
+
+/** Another process is rebuilding the search index. */
+export class ReindexBusy extends DomainError {
+  constructor() {
+    super('conflict', 'The catalog search index is already being rebuilt by another process');
+  }
+}
+
+async function rebuild(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<number> {
   const { db, dialect } = deps;
   const source = docSource ?? catalogDocSource;
   for (let attempt = 0; ; attempt++) {
@@ -853,6 +879,12 @@ export async function searchIndexStatus(db: Db): Promise<SearchIndexStatus> {
 export async function ensureSearchIndex(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<boolean> {
   const status = await searchIndexStatus(deps.db);
   if (!status.stale) return false;
-  await reindexAll(deps, onProgress);
+  try {
+    await reindexAll(deps, onProgress);
+  } catch (err) {
+    // Another process (a second server starting, the CLI) is already rebuilding it.
+    if (err instanceof ReindexBusy) return false;
+    throw err;
+  }
   return true;
 }

@@ -17,6 +17,7 @@ import {
   ensureSearchIndex,
   prepareSearchDoc,
   reindexAll,
+  ReindexBusy,
   searchDatasets,
   searchIndexStatus,
   setSearchDocSource,
@@ -26,6 +27,8 @@ import {
   type SearchResult,
 } from './index.js';
 import { catalogDocSource } from './source.js';
+import { releaseLease, takeLease } from '../../core/lease.js';
+import { systemClock } from '../../core/clock.js';
 
 function doc(id: string, title: string, notes = '', extra: Partial<DatasetSearchDoc> = {}): DatasetSearchDoc {
   return {
@@ -293,6 +296,20 @@ for (const dialect of DIALECTS) {
       assert.equal((await searchIndexStatus(h.db)).stale, true);
       assert.equal(await ensureSearchIndex(h), true);
       assert.equal(await ensureSearchIndex(h), false);
+      assert.deepEqual(await sorted({ q: '保育' }), ['hoiku', 'phrase', 'phrase2']);
+    });
+
+    it('rebuilds once at a time: a second rebuild is refused while another process holds the lease', async () => {
+      await takeLease(h.db, systemClock, 'catalog-search-reindex', 'other-process', 60_000);
+      try {
+        await assert.rejects(reindexAll(h), ReindexBusy);
+        await h.db.updateTable('catalog_search_meta').set({ value: 'old-tokenizer/v0' }).where('key', '=', 'tokenizer').execute();
+        // A server starting while the other process rebuilds leaves the rebuild to it.
+        assert.equal(await ensureSearchIndex(h), false);
+      } finally {
+        await releaseLease(h.db, 'catalog-search-reindex', 'other-process');
+      }
+      assert.equal(await ensureSearchIndex(h), true);
       assert.deepEqual(await sorted({ q: '保育' }), ['hoiku', 'phrase', 'phrase2']);
     });
 
