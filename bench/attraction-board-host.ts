@@ -16,7 +16,7 @@ import { companiesService } from '../src/companies/index.js';
 import { attractionStore } from '../src/attraction/store.js';
 import { ORIGINS, SECTORS, type Stage } from '../src/attraction/rules.js';
 import { BOARD_CARDS } from '../src/attraction/pages/routes.js';
-import { serveHost } from './host.js';
+import { benchAppEnv, serveHost } from './host.js';
 
 const BOARD_PATH = '/attraction/board';
 
@@ -42,15 +42,7 @@ const STAGE_MIX: Stage[] = ['lead', 'lead', 'lead', 'contacted', 'contacted', 'c
 serveHost<BoardHostInfo>(async () => {
   const leads = Number(process.env.BENCH_LEADS ?? 5000);
   const dir = mkdtempSync(join(tmpdir(), 'kabuto-bench-attraction-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'kabuto.db')}`,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    SEED_PLAN: 'false',
-    COOKIE_SECURE: 'false',
-  });
+  const config = loadConfig(benchAppEnv(`sqlite:${join(dir, 'kabuto.db')}`, dir));
   const app = await buildApp(config);
   const ctx = app.kabuto;
   const actor = systemActor('bench');

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
+import { pgReachable } from './util.js';
 
 interface ChildResult {
   n: number;
@@ -24,18 +25,6 @@ interface ChildResult {
 const SELF = fileURLToPath(import.meta.url);
 const NOINDEX = fileURLToPath(new URL('./catalog-harvest-noindex.mjs', import.meta.url));
 const PG = process.env.KABUTO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
-
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 function child(dialect: string, n: number, index: boolean): Promise<ChildResult> {
   const args = ['--import', 'tsx', ...(index ? [] : ['--import', NOINDEX]), SELF, '--child', dialect, String(n), index ? 'index' : 'noindex'];
@@ -122,7 +111,7 @@ export const catalogHarvestBench: Benchmark = {
   async *run(opts: BenchOptions): AsyncIterable<BenchLine> {
     const n = opts.smoke ? 30 : 3000;
     const dialects: ('sqlite' | 'postgres')[] = ['sqlite'];
-    if (await pgReachable()) dialects.push('postgres');
+    if (await pgReachable(PG)) dialects.push('postgres');
     else opts.log('PostgreSQL unreachable: SQLite only');
     for (const d of dialects) {
       const base = await child(d, n, false);

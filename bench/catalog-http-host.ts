@@ -13,7 +13,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { seedReferenceData } from '../src/catalog/seed.js';
 import { searchWarmup, type SearchWarmup } from '../src/catalog/module.js';
-import { serveHost } from './host.js';
+import { benchAppEnv, serveHost } from './host.js';
 
 export interface CatalogHttpHostInfo {
   url: string;
@@ -27,20 +27,15 @@ serveHost<CatalogHttpHostInfo>(async () => {
   const url = process.env.CATALOG_HTTP_DATABASE_URL;
   if (!url) throw new Error('CATALOG_HTTP_DATABASE_URL is not set');
   const dir = mkdtempSync(join(tmpdir(), 'kabuto-bench-http-'));
-  const config = loadConfig({
-    DATABASE_URL: url,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    SEED_PLAN: 'false',
-    COOKIE_SECURE: 'false',
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-    ATTACHMENT_KEY: '5a'.repeat(32),
-    MAIL_INTERVAL_SECONDS: '0',
-    SUPPORT_PURGE_INTERVAL_MINUTES: '0',
-    MATCHING_JOBS_INTERVAL_MINUTES: '0',
-  });
+  const config = loadConfig(
+    benchAppEnv(url, dir, {
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+      ATTACHMENT_KEY: '5a'.repeat(32),
+      MAIL_INTERVAL_SECONDS: '0',
+      SUPPORT_PURGE_INTERVAL_MINUTES: '0',
+      MATCHING_JOBS_INTERVAL_MINUTES: '0',
+    }),
+  );
   const app = await buildApp(config);
   // The seeded catalogs have them already; the empty baseline gets the same reference rows.
   await seedReferenceData(app.kabuto);

@@ -3,6 +3,7 @@
  * few keep-alive connections for a while, and memory samplers reading /proc (Linux).
  */
 import { readFileSync } from 'node:fs';
+import { rng } from './util.js';
 
 export interface RequestKind {
   name: string;
@@ -23,17 +24,6 @@ export interface MixedResult {
   seconds: number;
   requests: number;
   byKind: Record<string, KindResult>;
-}
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -27,9 +27,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
 import { startHost } from './host.js';
-import { BANDS, FACETS, benchQueries, engineFloor, pct, pgReachable } from './catalog-search.js';
+import { BANDS, FACETS, benchQueries, engineFloor, pct } from './catalog-search.js';
 import { generateDataset, openTarget, pgUrlFor, seedTargets, sqlitePathFor, ORGS, PG_SERVER, SIZES, TAGS } from './seed-catalog.js';
-import { mixedLoad, procStatusBytes, pssBytes, rng, sampleMax, type MixedResult, type RequestKind } from './catalog-http-load.js';
+import { mixedLoad, procStatusBytes, pssBytes, sampleMax, type MixedResult, type RequestKind } from './catalog-http-load.js';
+import { pgReachable, rng } from './util.js';
 import type { CatalogHttpHostInfo } from './catalog-http-host.js';
 import { openDatabase, type Dialect } from '../src/core/db/index.js';
 
@@ -234,7 +235,7 @@ export const catalogHttpBench: Benchmark = {
   name: 'catalog-http',
   description: 'package_search over HTTP (4 facets, rows=20) vs the engine floor by hit band, and the server peak RSS under mixed search/show/page load vs an empty database, at 40k and 1M on both dialects',
   async *run(opts: BenchOptions): AsyncGenerator<BenchLine> {
-    const dialects: Dialect[] = (await pgReachable()) ? ['sqlite', 'postgres'] : ['sqlite'];
+    const dialects: Dialect[] = (await pgReachable(PG_SERVER)) ? ['sqlite', 'postgres'] : ['sqlite'];
     if (dialects.length === 1) opts.log(`PostgreSQL at ${PG_SERVER} is unreachable: SQLite only`);
     if (opts.smoke) {
       const tag = `smokehttp${process.pid}`;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
+import { pgReachable } from './util.js';
 import { openTarget, seedTargets, sqlitePathFor, PG_SERVER, SIZES, TAGS, ORGS, type SeedTarget } from './seed-catalog.js';
 import { searchDatasets, type SearchParams } from '../src/catalog/search/index.js';
 import { textTop } from '../src/catalog/search/fts.js';
@@ -48,18 +49,6 @@ export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
-
-export async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 /** The floor of a search: the same full-text match, ordering and LIMIT 20, without facets, filters or highlights. */
 export async function engineFloor(db: Db, dialect: Dialect, q: string): Promise<void> {
@@ -177,7 +166,7 @@ export const catalogSearchBench: Benchmark = {
   name: 'catalog-search',
   description: 'searchDatasets (4 facets, rows=20) vs the bare full-text top 20, by hit band, at 40k and 1M datasets on both dialects',
   async *run(opts: BenchOptions): AsyncGenerator<BenchLine> {
-    const dialects: Dialect[] = (await pgReachable()) ? ['sqlite', 'postgres'] : ['sqlite'];
+    const dialects: Dialect[] = (await pgReachable(PG_SERVER)) ? ['sqlite', 'postgres'] : ['sqlite'];
     if (dialects.length === 1) opts.log(`PostgreSQL at ${PG_SERVER} is unreachable: SQLite only`);
     if (opts.smoke) {
       const path = join(tmpdir(), `kabuto-bench-search-${process.pid}.db`);

@@ -14,7 +14,7 @@ import { systemActor } from '../src/core/audit.js';
 import { catalogService, systemCaller } from '../src/catalog/index.js';
 import { seedReferenceData } from '../src/catalog/seed.js';
 import { importCatalogCsv } from '../src/catalog/import.js';
-import { serveHost } from './host.js';
+import { benchAppEnv, serveHost } from './host.js';
 
 /** A dataset with two resources, a category, a licence and multi-line text. */
 export const SHOW_PATH = '/api/3/action/package_show?id=t131105d0000000003';
@@ -31,7 +31,7 @@ export interface CatalogShowHostInfo {
 
 serveHost<CatalogShowHostInfo>(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kabuto-bench-catalog-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'kabuto.db')}`, DATA_DIR: dir, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', SEED_PLAN: 'false', COOKIE_SECURE: 'false' });
+  const config = loadConfig(benchAppEnv(`sqlite:${join(dir, 'kabuto.db')}`, dir));
   const app = await buildApp(config);
   await seedReferenceData(app.kabuto);
   const report = await importCatalogCsv(catalogService(app.kabuto), systemCaller('bench'), MEGURO);

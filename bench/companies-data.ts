@@ -7,6 +7,7 @@
 import { checkDigit } from '../src/companies/corporate-number.js';
 import { csvField } from '../src/companies/csv.js';
 import { TOKYO_MUNICIPALITIES } from '../src/companies/reference.js';
+import { rng } from './util.js';
 
 // [kanji, kana, romaji]
 const PLACES: [string, string, string][] = [
@@ -43,18 +44,6 @@ const INDUSTRIES: [string, string, string, string][] = [
 ];
 const EN_FORMS = ['Co., Ltd.', 'Inc.', 'K.K.', 'Corporation', 'LLC', 'Co.,Ltd.'];
 const PREFECTURES = ['大阪府大阪市北区梅田', '神奈川県横浜市西区みなとみらい', '愛知県名古屋市中村区名駅', '福岡県福岡市博多区博多駅前', '北海道札幌市中央区北一条西'];
-
-/** A small deterministic PRNG (mulberry32), so runs are comparable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticCompany {
   corporateNumber: string;

@@ -65,3 +65,21 @@ export function serveHost<T>(setup: () => Promise<{ info: T; close(): Promise<vo
     },
   );
 }
+
+/**
+ * The environment a host hands to loadConfig for the app under load: its database and data dir,
+ * logs silent, on 127.0.0.1 at a free port, no plan seeded, cookies over plain HTTP. `extra` adds
+ * or overrides variables.
+ */
+export function benchAppEnv(databaseUrl: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SEED_PLAN: 'false',
+    COOKIE_SECURE: 'false',
+    ...extra,
+  };
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { systemActor } from '../src/core/audit.js';
-import { serveHost } from './host.js';
+import { benchAppEnv, serveHost } from './host.js';
 
 export const PLAN_PATHS = ['/api/v1/plan', '/plan'] as const;
 
@@ -31,15 +31,7 @@ export interface PlanHostInfo {
 
 serveHost<PlanHostInfo>(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kabuto-bench-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'kabuto.db')}`,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    SEED_PLAN: 'true',
-    COOKIE_SECURE: 'false',
-  });
+  const config = loadConfig(benchAppEnv(`sqlite:${join(dir, 'kabuto.db')}`, dir, { SEED_PLAN: 'true' }));
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -30,6 +30,7 @@ import { stableUuid } from '../src/catalog/service.js';
 import { catalogStore } from '../src/catalog/store.js';
 import { searchDocOf } from '../src/catalog/dictize.js';
 import { FIXTURES } from './seed-fixtures.js';
+import { rng } from './util.js';
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
 export const PG_SERVER = process.env.KABUTO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
@@ -43,17 +44,6 @@ export function pgUrlFor(size: string, server = PG_SERVER): string {
 }
 
 // ---------------------------------------------------------------------------------------------- documents
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Zipf(s) sampler over n ranks (rank 0 the most frequent). */
 function zipf(n: number, s = 1.05): (r: number) => number {
