@@ -622,7 +622,10 @@ export class CatalogService {
     }
     for (const part of slices(updatedIds, 500)) for (const r of await trx.selectFrom('catalog_resources').select('id').where('package_id', 'in', part).execute()) existing.add(r.id);
     const resources = ws.flatMap((w) => w.after.resources);
-    for (const r of resources) if (existing.has(r.id)) await trx.updateTable('catalog_resources').set(r).where('id', '=', r.id).execute();
+    // Only resources that changed are updated (a re-harvest usually changes a field or two of a dataset).
+    const rowKey = (r: ResourceRow) => JSON.stringify(Object.entries(r).sort());
+    const before = new Map(updates.flatMap((w) => w.current!.resources.map((r) => [r.id, rowKey(r)] as const)));
+    for (const r of resources) if (existing.has(r.id) && before.get(r.id) !== rowKey(r)) await trx.updateTable('catalog_resources').set(r).where('id', '=', r.id).execute();
     for (const part of slices(resources.filter((r) => !existing.has(r.id)), 40)) await trx.insertInto('catalog_resources').values(part).execute();
     for (const w of updates) if (w.current!.row.name !== w.after.row.name) await catalogStore.addRedirect(trx, w.current!.row.name, w.after.row.id, w.now);
     for (const part of slices(ws.map((w) => w.after.row.name), 500)) await trx.deleteFrom('catalog_name_redirects').where('old_name', 'in', part).execute();

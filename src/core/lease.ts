@@ -45,5 +45,30 @@ export async function leaseHolder(db: DbOrTrx, clock: Clock, name: string): Prom
   return db.selectFrom('leases').select(['owner', 'expires_at']).where('name', '=', name).where('expires_at', '>', clock.now().toISOString()).executeTakeFirst();
 }
 
+/**
+ * Run `work` while holding the lease: taken first (`{ held: false }` when another owner holds it),
+ * renewed every third of its time while the work runs, released at the end. `lost()` turns true if
+ * a renewal found the lease taken over (the work stalled past its expiry), so long work can stop.
+ */
+export async function withLease<T>(db: DbOrTrx, clock: Clock, name: string, ttlMs: number, work: (lease: { owner: string; lost: () => boolean }) => Promise<T>): Promise<{ held: true; value: T } | { held: false }> {
+  const owner = newOwner();
+  if (!(await takeLease(db, clock, name, owner, ttlMs))) return { held: false };
+  let lost = false;
+  const timer = setInterval(() => {
+    renewLease(db, clock, name, owner, ttlMs).then(
+      (ok) => {
+        if (!ok) lost = true;
+      },
+      () => undefined,
+    );
+  }, Math.max(50, Math.floor(ttlMs / 3)));
+  try {
+    return { held: true, value: await work({ owner, lost: () => lost }) };
+  } finally {
+    clearInterval(timer);
+    await releaseLease(db, name, owner).catch(() => undefined);
+  }
+}
+
 /** The same operations as one object, for services that take the lease helpers as a dependency. */
 export const leases = { take: takeLease, renew: renewLease, release: releaseLease, holder: leaseHolder };

@@ -18,7 +18,7 @@ import { CatalogService, stableUuid, systemCaller, type BatchOutcome, type Calle
 import { PACKAGE_FIELDS, type DataDict, type Issue } from '../validate.js';
 import { parseConfigRow } from './sources.js';
 import { harvestStore, type ObjectRow, type SourceRow } from './store.js';
-import { harvestLeaseName, newOwner, releaseLease, renewLease, takeLease } from './lease.js';
+import { harvestLeaseName, withLease } from './lease.js';
 import { HarvestHttp } from './http.js';
 import { CkanGatherer } from './ckan.js';
 import { DcatGatherer } from './dcat.js';
@@ -112,25 +112,9 @@ const nameTaken = (err: unknown) => err instanceof DomainError && ((err.extra.is
 export async function runHarvest(deps: HarvestDeps, sourceRef: string, opts: RunOptions): Promise<RunSummary> {
   const source = await harvestStore.source(deps.db, sourceRef);
   if (!source) throw new DomainError('not-found', `No harvest source ${sourceRef}`);
-  const ttl = opts.leaseTtlMs ?? DEFAULT_LEASE_MS;
-  const lease = harvestLeaseName(source.id);
-  const owner = newOwner();
-  if (!(await takeLease(deps.db, deps.clock, lease, owner, ttl))) throw new HarvestBusy(source.name);
-  let lost = false;
-  const timer = setInterval(() => {
-    renewLease(deps.db, deps.clock, lease, owner, ttl).then(
-      (ok) => {
-        if (!ok) lost = true;
-      },
-      () => undefined,
-    );
-  }, Math.max(50, Math.floor(ttl / 3)));
-  try {
-    return await new Run(deps, source, owner, opts, () => lost).execute();
-  } finally {
-    clearInterval(timer);
-    await releaseLease(deps.db, lease, owner).catch(() => undefined);
-  }
+  const r = await withLease(deps.db, deps.clock, harvestLeaseName(source.id), opts.leaseTtlMs ?? DEFAULT_LEASE_MS, ({ owner, lost }) => new Run(deps, source, owner, opts, lost).execute());
+  if (!r.held) throw new HarvestBusy(source.name);
+  return r.value;
 }
 
 class Run {

@@ -10,6 +10,7 @@ import type { Db } from '../../core/db/index.js';
 import type { Clock } from '../../core/clock.js';
 import { DEFAULT_CONFIG, parseConfig, type HarvestConfig } from './config.js';
 import { harvestStore, type RunRow, type SourceRow } from './store.js';
+import type { RunReport } from './runner.js';
 import { leaseHolder, harvestLeaseName } from './lease.js';
 import type { HarvestKind, HarvestSchedule } from './tables.js';
 
@@ -49,24 +50,8 @@ export interface SourceView {
   next_run_at: string | null;
 }
 
-export interface RunView {
-  id: number;
-  source_id: string;
-  status: string;
-  trigger: string;
-  full: boolean;
-  started_at: string;
-  finished_at: string | null;
-  seen: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  requests: number;
-  message: string;
-  report: { errors: { remoteId: string; name: string; reason: string }[]; pages: { url: string; reason: string }[]; moreErrors: number };
-}
+/** A run as pages and the API show it: the row with its report read. */
+export type RunView = Omit<RunRow, 'full' | 'owner' | 'report_json'> & { full: boolean; report: RunReport };
 
 export function parseConfigRow(s: Pick<SourceRow, 'config_json' | 'kind'>): HarvestConfig {
   try {

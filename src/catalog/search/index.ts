@@ -20,7 +20,7 @@ import { addFieldTokens, type TokenSink, type WordStartFn } from './tokens.js';
 import { catalogDocSource, type SearchDocSource } from './source.js';
 import { DomainError } from '../../core/errors.js';
 import { systemClock } from '../../core/clock.js';
-import { newOwner, releaseLease, renewLease, takeLease } from '../../core/lease.js';
+import { withLease } from '../../core/lease.js';
 
 export { SearchError, SearchQueryError } from './errors.js';
 export { TOKENIZER_ID } from './analyzer.js';
@@ -790,15 +790,9 @@ async function sourceDocs(source: SearchDocSource, db: Db, ids: string[]): Promi
  */
 export async function reindexAll(deps: { db: Db; dialect: Dialect }, onProgress?: (done: number, total: number) => void): Promise<number> {
   // One rebuild at a time, across processes: two would share the shadow tables.
-  const owner = newOwner();
-  if (!(await takeLease(deps.db, systemClock, REINDEX_LEASE, owner, REINDEX_LEASE_MS))) throw new ReindexBusy();
-  const timer = setInterval(() => void renewLease(deps.db, systemClock, REINDEX_LEASE, owner, REINDEX_LEASE_MS).catch(() => undefined), REINDEX_LEASE_MS / 3);
-  try {
-    return await rebuild(deps, onProgress);
-  } finally {
-    clearInterval(timer);
-    await releaseLease(deps.db, REINDEX_LEASE, owner).catch(() => undefined);
-  }
+  const r = await withLease(deps.db, systemClock, REINDEX_LEASE, REINDEX_LEASE_MS, () => rebuild(deps, onProgress));
+  if (!r.held) throw new ReindexBusy();
+  return r.value;
 }
 
 const REINDEX_LEASE = 'catalog-search-reindex';
