@@ -87,9 +87,10 @@ for (const dialect of DIALECTS) {
       // under the name the batch validated as free.
       const items = [item('batch-h'), item('batch-i')];
       const orig = svc.saveMany.bind(svc);
-      const lk = (svc as unknown as { batchLookups: (d: unknown[]) => Promise<unknown> }).batchLookups.bind(svc);
-      (svc as unknown as { batchLookups: (d: unknown[]) => Promise<unknown> }).batchLookups = async (d) => {
-        const l = await lk(d);
+      type Patched = { batchLookups: (...args: unknown[]) => Promise<unknown> };
+      const lk = (svc as unknown as Patched).batchLookups.bind(svc);
+      (svc as unknown as Patched).batchLookups = async (...args) => {
+        const l = await lk(...args);
         await svc.createPackage(caller, { ...dataset('batch-i'), id: idOf('other-writer') });
         return l;
       };

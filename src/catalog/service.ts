@@ -662,8 +662,8 @@ export class CatalogService {
     });
     const ids = batch.map((i) => items[i]!.dict.id as string);
     const currents = await catalogStore.full(this.db, ids);
-    const lk = await this.batchLookups(items.map((it) => it.dict));
     const refs = this.refs();
+    const lk = await this.batchLookups(items.map((it) => it.dict), refs);
     const ws: { i: number; w: ComposedWrite }[] = [];
     const names = new Map<string, number>();
     for (const i of batch) {
@@ -718,7 +718,7 @@ export class CatalogService {
   }
 
   /** Lookups for validating many datasets: names, ids and resource ids of the batch read in a few queries. */
-  private async batchLookups(dicts: DataDict[]): Promise<Lookups> {
+  private async batchLookups(dicts: DataDict[], writeRefs: WriteRefs): Promise<Lookups> {
     const base = this.lookups();
     const refs = new Set<string>();
     const resourceIds = new Set<string>();
@@ -736,21 +736,20 @@ export class CatalogService {
     }
     const resourceOwner = new Map<string, string>();
     for (const part of slices([...resourceIds], 500)) for (const r of await this.db.selectFrom('catalog_resources').select(['id', 'package_id']).where('id', 'in', part).execute()) resourceOwner.set(r.id, r.package_id);
-    const memo = new Map<string, Promise<unknown>>();
-    const once = <T>(k: string, f: () => Promise<T>) => {
-      let v = memo.get(k) as Promise<T> | undefined;
-      if (!v) memo.set(k, (v = f()));
-      return v;
-    };
+    const groups = new Map<string, Promise<string | undefined>>();
     return {
-      org: (ref) => once(`o:${ref}`, () => base.org(ref)),
-      licence: (id) => once(`l:${id}`, () => base.licence(id)),
-      group: (ref) => once(`g:${ref}`, () => base.group(ref)),
+      // Organizations and licences through the batch's memoized refs, which compose reads again.
+      org: async (ref) => (await writeRefs.org(ref))?.id,
+      licence: async (id) => !!(await writeRefs.licence(id)),
+      group: (ref) => {
+        let g = groups.get(ref);
+        if (!g) groups.set(ref, (g = base.group(ref)));
+        return g;
+      },
       nameHolder: async (name) => (refs.has(name) ? holders.get(name) : base.nameHolder(name)),
       resourceIdTaken: async (id, pkg) => (resourceIds.has(id) ? resourceOwner.has(id) && resourceOwner.get(id) !== pkg : base.resourceIdTaken(id, pkg)),
     };
   }
-
 
   // ---------------------------------------------------------------- resources
 
