@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { Problem } from '../core/http/schemas.js';
 import { CONTACT_CHANNELS, ENTITY_TYPES, ORIGINS, SECTORS, SECTOR_GROUPS, STAGES } from './rules.js';
 
 // Request and response schemas of the attraction API. Request bodies refuse unknown fields.
@@ -8,19 +9,7 @@ const Enum = <const T extends string[]>(values: readonly [...T], description?: s
 const IsoDate = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a date in Japan)` });
 const Id = (description: string) => Type.Integer({ minimum: 1, description });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem; `errors` names each offending field' },
-);
+export { Problem };
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Problem } from '../core/http/schemas.js';
 
 // Request and response schemas of the companies API. Request bodies refuse unknown fields; the
 // service checks what a schema cannot (the check digit, JSIC codes, countries, municipalities).
@@ -105,16 +106,4 @@ export const TimelineResponse = Type.Array(
   }),
 );
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
+export { Problem };

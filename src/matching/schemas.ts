@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { Problem } from '../core/http/schemas.js';
 import { CARD_KINDS, JSIC_MAJORS, MATCHING_KINDS, OUTCOMES, REGIONS } from './rules.js';
 
 // Request and response schemas of the matching API. Request bodies refuse unknown fields (400);
@@ -9,19 +10,7 @@ const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_48
 const Text = (max: number, description?: string) => Type.String({ maxLength: max, ...(description ? { description } : {}) });
 const body = <T extends Record<string, TSchema>>(props: T, description?: string) => Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem; `errors` names each offending field' },
-);
+export { Problem };
 export const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Problem } from '../core/http/schemas.js';
 
 // Request and response schemas of the plan API. Request bodies refuse unknown fields.
 
@@ -162,16 +163,4 @@ export const RevisionResponse = Revision;
 export const SnapshotResponse = Type.Object({ indicatorId: Type.String(), fiscalYear: Type.Integer(), value: Nullable(Type.Number()) });
 export const MetricList = Type.Array(Type.Object({ name: Type.String(), module: Type.String(), description: Bilingual, params: Type.Unknown() }));
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ description: 'Stable error code (README, "Error codes")' }),
-    instance: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
-);
+export { Problem };

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { Problem } from '../core/http/schemas.js';
 import { KINDS, STATUSES } from './rules.js';
 
 // Request and response schemas of the support API. Request bodies refuse unknown fields.
@@ -7,19 +8,7 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Enum = <const T extends string[]>(values: readonly [...T], description?: string) => Type.Enum<T>(values, description ? { description } : {});
 const IsoDate = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a date in Japan)` });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem; `errors` names each offending field' },
-);
+export { Problem };
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const AttachmentParams = Type.Object({ id: Type.Integer({ minimum: 1 }), attachmentId: Type.Integer({ minimum: 1 }) });

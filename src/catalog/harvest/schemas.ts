@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Problem } from '../../core/http/schemas.js';
 
 // Request and response schemas of the harvest API. Bodies refuse unknown fields; the service checks
 // what a schema cannot (the organization exists, the name is free, the config's values).
@@ -99,16 +100,4 @@ export const RunBody = Type.Object({ full: Type.Optional(Type.Boolean()) }, { ad
 export const RunsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
 export const StartedResponse = Type.Object({ run: Type.Integer(), href: Type.String() });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
+export { Problem };

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Problem } from '../../core/http/schemas.js';
 import type { VNode } from 'preact';
 import type { AppContext } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
@@ -18,19 +19,7 @@ import { previewMessages } from './messages.js';
 import { previewResource, type PreviewOutcome } from './service.js';
 import { PREVIEW_ROWS, type TablePreview, type TextEncoding } from './preview.js';
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ description: 'Stable error code (README, "Error codes")' }),
-    instance: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
-);
+export { Problem };
 
 const PreviewResponse = Type.Object({
   resource: Type.Object({ id: Type.String(), package_id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), format: Type.String(), url_type: Type.Union([Type.String(), Type.Null()]) }),
