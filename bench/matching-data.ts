@@ -83,7 +83,7 @@ export function syntheticFair(shape: FairShape): ScheduleInput {
 // ---- marketplace ----
 
 import { TERMS } from '../src/matching/terms.js';
-import type { CardDoc } from '../src/matching/recommend.js';
+import type { CardDoc, RecommenderIndex } from '../src/matching/recommend.js';
 import type { CardKind } from '../src/matching/rules.js';
 
 /** Concepts that say what a card is about (places, and words every card uses, left out). */
@@ -188,4 +188,27 @@ export function syntheticMarketplace(opts: { pairs: number; noise: number; seed:
     cards[j]!.id = x;
   }
   return { cards, planted };
+}
+
+/**
+ * Recall@10 on the planted pairs: each side of each pair reads its ten recommendations (both
+ * directions), a hit when the other side is among them; `base` counts the same for the
+ * same-industry baseline. The benchmark reports it, the recommender's test holds it to a floor.
+ */
+export function plantedRecall(market: Marketplace, index: RecommenderIndex): { hits: number; base: number; queries: number } {
+  let hits = 0;
+  let base = 0;
+  let queries = 0;
+  for (const [a, b] of market.planted) {
+    for (const [reader, partner] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      queries++;
+      const own = index.cardsOfCompany(reader.companyId);
+      if (index.recommend({ companyId: reader.companyId, country: reader.country, tokyo: reader.tokyo, own, limit: 10 }).some((r) => r.cardId === partner.id)) hits++;
+      if (index.sameIndustry({ companyId: reader.companyId, own, limit: 10 }).includes(partner.id)) base++;
+    }
+  }
+  return { hits, base, queries };
 }

@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { line, type BenchLine, type Benchmark, type BenchOptions } from './format.js';
-import { BENCH_FAIR, syntheticFair, syntheticMarketplace } from './matching-data.js';
+import { BENCH_FAIR, plantedRecall, syntheticFair, syntheticMarketplace } from './matching-data.js';
 import { openDatabase } from '../src/core/db/index.js';
 import { migrateToLatest } from '../src/core/db/migrate.js';
 import { FixedClock } from '../src/core/clock.js';
@@ -65,21 +65,7 @@ function* scheduling(size: typeof FULL | typeof SMOKE, opts: BenchOptions): Gene
 
 function* quality(size: typeof FULL | typeof SMOKE, opts: BenchOptions): Generator<BenchLine> {
   const market = syntheticMarketplace({ ...size.quality, seed: 5 });
-  const index = new RecommenderIndex(market.cards);
-  let hits = 0;
-  let base = 0;
-  let queries = 0;
-  for (const [a, b] of market.planted) {
-    for (const [reader, partner] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      queries++;
-      const own = index.cardsOfCompany(reader.companyId);
-      if (index.recommend({ companyId: reader.companyId, country: reader.country, tokyo: reader.tokyo, own, limit: 10 }).some((r) => r.cardId === partner.id)) hits++;
-      if (index.sameIndustry({ companyId: reader.companyId, own, limit: 10 }).includes(partner.id)) base++;
-    }
-  }
+  const { hits, base, queries } = plantedRecall(market, new RecommenderIndex(market.cards));
   opts.log(`recall@10 over ${queries} queries (${market.planted.length} planted pairs among ${market.cards.length} cards): ${(hits / queries).toFixed(3)}; same-industry baseline ${(base / queries).toFixed(3)}`);
   yield line({ bench: `matching-recommend-recall-at-10-${market.cards.length}`, value: hits / queries, unit: 'recall', baseline: Math.max(base / queries, 0.001), goal: 0.8, goal_on: 'value', lower_is_better: false });
 }

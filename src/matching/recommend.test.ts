@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecommenderIndex, conceptLabel, type CardDoc } from './recommend.js';
 import { analyze } from './analyze.js';
-import { syntheticMarketplace } from '../../bench/matching-data.js';
+import { plantedRecall, syntheticMarketplace } from '../../bench/matching-data.js';
 
 const doc = (over: Partial<CardDoc> & Pick<CardDoc, 'id' | 'companyId' | 'kind'>): CardDoc => ({ title: '', text: '', jsic: [], regions: [], country: 'JP', tokyo: true, ...over });
 
@@ -62,22 +62,7 @@ describe('recommendations', () => {
 
   it('finds planted bilingual reciprocal pairs among noise: recall@10 ≥ 0.8, well above a same-industry baseline', (t) => {
     const market = syntheticMarketplace({ pairs: 200, noise: 3000, seed: 5 });
-    const index = new RecommenderIndex(market.cards);
-    let hits = 0;
-    let baseHits = 0;
-    let queries = 0;
-    for (const [a, b] of market.planted) {
-      for (const [reader, partner] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        queries++;
-        const own = index.cardsOfCompany(reader.companyId);
-        const recs = index.recommend({ companyId: reader.companyId, country: reader.country, tokyo: reader.tokyo, own, limit: 10 });
-        if (recs.some((r) => r.cardId === partner.id)) hits++;
-        if (index.sameIndustry({ companyId: reader.companyId, own, limit: 10 }).includes(partner.id)) baseHits++;
-      }
-    }
+    const { hits, base: baseHits, queries } = plantedRecall(market, new RecommenderIndex(market.cards));
     const recall = hits / queries;
     const baseline = baseHits / queries;
     t.diagnostic(`recall@10 over ${queries} queries (200 pairs, both directions, ${market.cards.length} cards): ${recall.toFixed(3)}; same-industry baseline ${baseline.toFixed(3)}`);

@@ -12,6 +12,7 @@ import { Problems, fail, notFound, problem, say } from './errors.js';
 import { analyze } from './analyze.js';
 import { RecommenderIndex, conceptLabel, type CardDoc, type Reason } from './recommend.js';
 import { TERMS } from './terms.js';
+import type { MatchingMeetingsTable } from './tables.js';
 import {
   ARRANGED_CHANNELS,
   CARD_KINDS,
@@ -219,6 +220,36 @@ const clean = (v: string | null | undefined) => {
   const s = v.replace(/\r\n/g, '\n').trim();
   return s === '' ? null : s;
 };
+
+type MeetingInsert = Omit<MatchingMeetingsTable, 'id'>;
+/**
+ * The row of a meeting as it starts, whether an accepted request or staff start it: planned, in no
+ * fair slot or at no table yet, unlocked, at iCalendar sequence 0, with no attendance recorded.
+ */
+const newMeeting = (m: Pick<MeetingInsert, 'request_id' | 'company_a' | 'company_b' | 'card_id' | 'fair_id' | 'channel' | 'kind' | 'planned_on' | 'note' | 'created_by'>, now: string): MeetingInsert => ({
+  request_id: m.request_id,
+  company_a: m.company_a,
+  company_b: m.company_b,
+  card_id: m.card_id,
+  fair_id: m.fair_id,
+  channel: m.channel,
+  kind: m.kind,
+  status: 'planned',
+  planned_on: m.planned_on,
+  held_on: null,
+  slot_id: null,
+  table_id: null,
+  starts_at: null,
+  ends_at: null,
+  locked: 0,
+  sequence: 0,
+  attended_a: null,
+  attended_b: null,
+  note: m.note,
+  created_by: m.created_by,
+  created_at: now,
+  updated_at: now,
+});
 
 export function companyRef(c: Company | undefined, id: number): CompanyRef {
   if (!c) return { id, name: { ja: `#${id}`, en: `#${id}` }, country: '', registeredInTokyo: false };
@@ -823,30 +854,7 @@ export class MatchingService {
       const after = (await store.request(trx, id))!;
       await audit(trx, this.ctx.clock, v.actor, { action: accept ? 'matching.request.accept' : 'matching.request.decline', entityType: 'matching_request', entityId: id, before: row, after });
       if (accept) {
-        const m = await store.insertMeeting(trx, {
-          request_id: id,
-          company_a: row.from_company_id,
-          company_b: row.to_company_id,
-          card_id: row.card_id,
-          fair_id: row.fair_id,
-          channel: row.channel,
-          kind,
-          status: 'planned',
-          planned_on: input.plannedOn ?? null,
-          held_on: null,
-          slot_id: null,
-          table_id: null,
-          starts_at: null,
-          ends_at: null,
-          locked: 0,
-          sequence: 0,
-          attended_a: null,
-          attended_b: null,
-          note: null,
-          created_by: v.user.id,
-          created_at: now,
-          updated_at: now,
-        });
+        const m = await store.insertMeeting(trx, newMeeting({ request_id: id, company_a: row.from_company_id, company_b: row.to_company_id, card_id: row.card_id, fair_id: row.fair_id, channel: row.channel, kind, planned_on: input.plannedOn ?? null, note: null, created_by: v.user.id }, now));
         await audit(trx, this.ctx.clock, v.actor, { action: 'matching.meeting.create', entityType: 'matching_meeting', entityId: m.id, after: m });
       }
       await this.notify(trx, [row.from_company_id], accept ? 'matching.mail.accepted' : 'matching.mail.declined', { note: note ?? '' }, `/matching/requests/${id}`, { module: 'matching', requestId: id });
@@ -1002,30 +1010,7 @@ export class MatchingService {
         created_at: now,
         updated_at: now,
       });
-      const m = await store.insertMeeting(trx, {
-        request_id: req.id,
-        company_a: a.id,
-        company_b: b.id,
-        card_id: card?.id ?? null,
-        fair_id: null,
-        channel,
-        kind,
-        status: 'planned',
-        planned_on: input.plannedOn ?? null,
-        held_on: null,
-        slot_id: null,
-        table_id: null,
-        starts_at: null,
-        ends_at: null,
-        locked: 0,
-        sequence: 0,
-        attended_a: null,
-        attended_b: null,
-        note,
-        created_by: v.user.id,
-        created_at: now,
-        updated_at: now,
-      });
+      const m = await store.insertMeeting(trx, newMeeting({ request_id: req.id, company_a: a.id, company_b: b.id, card_id: card?.id ?? null, fair_id: null, channel, kind, planned_on: input.plannedOn ?? null, note, created_by: v.user.id }, now));
       await audit(trx, this.ctx.clock, v.actor, { action: byCity ? 'matching.introduction.create' : 'matching.meeting.record', entityType: 'matching_meeting', entityId: m.id, after: m });
       if (byCity) await this.notify(trx, [a.id, b.id], 'matching.mail.introduced', { a: a.nameJa ?? a.nameEn ?? '', aEn: a.nameEn ?? a.nameJa ?? '', b: b.nameJa ?? b.nameEn ?? '', bEn: b.nameEn ?? b.nameJa ?? '' }, `/matching/meetings/${m.id}`, { module: 'matching', meetingId: m.id });
       await this.changed(trx);

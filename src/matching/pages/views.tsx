@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import type { PageCtx } from '../../core/http/render.js';
 import { formatNumber } from '../../core/i18n/index.js';
 import { formatFiscalYear } from '../../core/fiscal.js';
@@ -16,6 +16,47 @@ const mkindOptions = (ctx: PageCtx): Option[] => MATCHING_KINDS.map((k) => ({ va
 /** Checkboxes in columns (kabuto.css). */
 const CHECK_COLUMNS = 'plain matching-checks';
 const isStaff = (ctx: PageCtx) => ctx.user?.role === 'staff' || ctx.user?.role === 'admin';
+
+/** A scrolling table with a header row; the caption is for screen readers unless `showCaption`. */
+function ListTable({ caption, showCaption, columns, children }: { caption: ComponentChildren; showCaption?: boolean; columns: string[]; children: ComponentChildren }): VNode {
+  return (
+    <div class="table-scroll">
+      <table>
+        <caption class={showCaption ? undefined : 'visually-hidden'}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A section with a heading and its list, or "none" when the list is empty. */
+function ListSection({ ctx, title, count, children }: { ctx: PageCtx; title: string; count: number; children: ComponentChildren }): VNode {
+  return (
+    <section>
+      <h2>{title}</h2>
+      {count ? children : <p>{ctx.t('matching.page.none')}</p>}
+    </section>
+  );
+}
+
+/** A posted form: the CSRF token, the summary of `errors` when it is shown again, the fields, one submit button. */
+function PostForm({ ctx, action, errors, submit, class: cls = 'stack', children }: { ctx: PageCtx; action: string; errors?: FormState; submit: string; class?: string; children: ComponentChildren }): VNode {
+  return (
+    <form method="post" action={action} class={cls}>
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <FormErrors ctx={ctx} form={errors} />
+      {children}
+      <button type="submit">{submit}</button>
+    </form>
+  );
+}
 
 export function SubNav({ ctx }: { ctx: PageCtx }): VNode {
   const links: Array<[string, string]> = [
@@ -93,20 +134,17 @@ export function HomePage({ ctx, recs, incoming, meetings, fairs, queue, notice }
             <h2>{ctx.t('matching.page.recommendations')}</h2>
             {recs.length ? <RecommendationList ctx={ctx} recs={recs} /> : <p>{ctx.t('matching.page.noRecommendations')}</p>}
           </section>
-          <section>
-            <h2>{ctx.t('matching.page.incomingPending', { n: incoming.length })}</h2>
-            {incoming.length ? <RequestTable ctx={ctx} rows={incoming} /> : <p>{ctx.t('matching.page.none')}</p>}
-          </section>
-          <section>
-            <h2>{ctx.t('matching.page.upcoming')}</h2>
-            {meetings.length ? <MeetingTable ctx={ctx} rows={meetings} /> : <p>{ctx.t('matching.page.none')}</p>}
-          </section>
+          <ListSection ctx={ctx} title={ctx.t('matching.page.incomingPending', { n: incoming.length })} count={incoming.length}>
+            <RequestTable ctx={ctx} rows={incoming} />
+          </ListSection>
+          <ListSection ctx={ctx} title={ctx.t('matching.page.upcoming')} count={meetings.length}>
+            <MeetingTable ctx={ctx} rows={meetings} />
+          </ListSection>
         </>
       )}
-      <section>
-        <h2>{ctx.t('matching.page.fairs')}</h2>
-        {fairs.length ? <FairTable ctx={ctx} rows={fairs} /> : <p>{ctx.t('matching.page.none')}</p>}
-      </section>
+      <ListSection ctx={ctx} title={ctx.t('matching.page.fairs')} count={fairs.length}>
+        <FairTable ctx={ctx} rows={fairs} />
+      </ListSection>
     </>
   );
 }
@@ -212,24 +250,18 @@ export function CardPage({ ctx, card, own, form, reviewForm, notice }: { ctx: Pa
       {isStaff(ctx) && (
         <section>
           <h2>{ctx.t('matching.page.review')}</h2>
-          <form method="post" action={`/matching/cards/${card.id}/review`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={reviewForm} />
+          <PostForm ctx={ctx} action={`/matching/cards/${card.id}/review`} errors={reviewForm} submit={ctx.t('matching.page.saveReview')}>
             <SelectField ctx={ctx} form={reviewForm} name="decision" label={ctx.t('matching.field.decision')} options={[{ value: 'approved', label: ctx.t('matching.page.approve') }, { value: 'rejected', label: ctx.t('matching.page.reject') }]} />
             <TextArea ctx={ctx} form={reviewForm} name="note" label={ctx.t('matching.field.reviewNote')} />
-            <button type="submit">{ctx.t('matching.page.saveReview')}</button>
-          </form>
+          </PostForm>
         </section>
       )}
       {!own && !isStaff(ctx) && card.public && (
         <section>
           <h2>{ctx.t('matching.page.requestMeeting')}</h2>
-          <form method="post" action={`/matching/cards/${card.id}/request`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={form} />
+          <PostForm ctx={ctx} action={`/matching/cards/${card.id}/request`} errors={form} submit={ctx.t('matching.page.sendRequest')}>
             <TextArea ctx={ctx} form={form} name="message" label={ctx.t('matching.field.message')} hint={ctx.t('matching.field.messageHint')} required />
-            <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
-          </form>
+          </PostForm>
         </section>
       )}
     </>
@@ -243,8 +275,7 @@ export function CardFormPage({ ctx, form, action, title, staffCompany }: { ctx: 
       <h1>{title}</h1>
       <SubNav ctx={ctx} />
       <FormErrors ctx={ctx} form={form} />
-      <form method="post" action={action} class="stack matching-form">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <PostForm ctx={ctx} action={action} class="stack matching-form" submit={ctx.t('matching.page.save')}>
         {staffCompany && <TextField ctx={ctx} form={form} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />}
         <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.kind')} options={kindOptions(ctx)} required />
         <TextField ctx={ctx} form={form} name="titleJa" label={ctx.t('matching.field.titleJa')} />
@@ -255,8 +286,7 @@ export function CardFormPage({ ctx, form, action, title, staffCompany }: { ctx: 
         <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} form={form.errors.length ? form : undefined} />
         <TextField ctx={ctx} form={form} name="tags" label={ctx.t('matching.field.tags')} hint={ctx.t('matching.field.tagsHint')} />
         <p class="field-hint">{ctx.t('matching.page.reviewNotice')}</p>
-        <button type="submit">{ctx.t('matching.page.save')}</button>
-      </form>
+      </PostForm>
     </>
   );
 }
@@ -293,36 +323,22 @@ export function MinePage({ ctx, profile, cards, notice }: { ctx: PageCtx; profil
           <a href="/matching/cards/new">{ctx.t('matching.page.newCard')}</a>
         </p>
         {cards.length ? (
-          <div class="table-scroll">
-            <table>
-              <caption>{ctx.t('matching.page.myCards')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{ctx.t('matching.field.title')}</th>
-                  <th scope="col">{ctx.t('matching.field.kind')}</th>
-                  <th scope="col">{ctx.t('matching.field.status')}</th>
-                  <th scope="col">{ctx.t('matching.field.review')}</th>
-                  <th scope="col">{ctx.t('matching.field.expiresOn')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cards.map((c) => (
-                  <tr>
-                    <td>
-                      <a href={`/matching/cards/${c.id}`}>{bi(c.title, ctx.lang)}</a>
-                    </td>
-                    <td>{ctx.t(`matching.kind.${c.kind}`)}</td>
-                    <td>{ctx.t(`matching.status.${c.status}`)}</td>
-                    <td>{ctx.t(`matching.review.${c.review}`)}</td>
-                    <td>
-                      {date(ctx, c.expiresOn)}
-                      {c.expired ? ` (${ctx.t('matching.page.expired')})` : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable caption={ctx.t('matching.page.myCards')} showCaption columns={['title', 'kind', 'status', 'review', 'expiresOn'].map((k) => ctx.t(`matching.field.${k}`))}>
+            {cards.map((c) => (
+              <tr>
+                <td>
+                  <a href={`/matching/cards/${c.id}`}>{bi(c.title, ctx.lang)}</a>
+                </td>
+                <td>{ctx.t(`matching.kind.${c.kind}`)}</td>
+                <td>{ctx.t(`matching.status.${c.status}`)}</td>
+                <td>{ctx.t(`matching.review.${c.review}`)}</td>
+                <td>
+                  {date(ctx, c.expiresOn)}
+                  {c.expired ? ` (${ctx.t('matching.page.expired')})` : ''}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         ) : (
           <p>{ctx.t('matching.page.none')}</p>
         )}
@@ -338,14 +354,12 @@ export function ProfilePage({ ctx, form }: { ctx: PageCtx; form: FormState }): V
       <h1>{ctx.t('matching.page.editProfile')}</h1>
       <SubNav ctx={ctx} />
       <FormErrors ctx={ctx} form={form} />
-      <form method="post" action="/matching/profile" class="stack matching-form">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <PostForm ctx={ctx} action="/matching/profile" class="stack matching-form" submit={ctx.t('matching.page.save')}>
         <TextArea ctx={ctx} form={form} name="summaryJa" label={ctx.t('matching.field.summaryJa')} />
         <TextArea ctx={ctx} form={form} name="summaryEn" label={ctx.t('matching.field.summaryEn')} />
         <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="languages" legend={ctx.t('matching.field.languages')} options={[{ value: 'ja', label: ctx.t('matching.language.ja') }, { value: 'en', label: ctx.t('matching.language.en') }]} checked={checked('languages')} />
         <CheckboxGroup ctx={ctx} listClass={CHECK_COLUMNS} name="regions" legend={ctx.t('matching.field.regions')} options={regionOptions(ctx)} checked={checked('regions')} />
-        <button type="submit">{ctx.t('matching.page.save')}</button>
-      </form>
+      </PostForm>
     </>
   );
 }
@@ -382,35 +396,20 @@ export function RecommendationsPage({ ctx, recs }: { ctx: PageCtx; recs: Recomme
 
 function RequestTable({ ctx, rows }: { ctx: PageCtx; rows: RequestView[] }): VNode {
   return (
-    <div class="table-scroll">
-      <table>
-        <caption class="visually-hidden">{ctx.t('matching.page.requests')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ctx.t('matching.field.id')}</th>
-            <th scope="col">{ctx.t('matching.field.from')}</th>
-            <th scope="col">{ctx.t('matching.field.to')}</th>
-            <th scope="col">{ctx.t('matching.field.about')}</th>
-            <th scope="col">{ctx.t('matching.field.status')}</th>
-            <th scope="col">{ctx.t('matching.field.expiresAt')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr>
-              <td>
-                <a href={`/matching/requests/${r.id}`}>{r.id}</a>
-              </td>
-              <td>{nameOf(r.from, ctx.lang)}</td>
-              <td>{nameOf(r.to, ctx.lang)}</td>
-              <td>{r.card ? bi(r.card.title, ctx.lang) : r.fairId ? ctx.t('matching.channel.fair') : '—'}</td>
-              <td>{ctx.t(`matching.rstatus.${r.status}`)}</td>
-              <td>{dateTime(ctx, r.expiresAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable caption={ctx.t('matching.page.requests')} columns={['id', 'from', 'to', 'about', 'status', 'expiresAt'].map((k) => ctx.t(`matching.field.${k}`))}>
+      {rows.map((r) => (
+        <tr>
+          <td>
+            <a href={`/matching/requests/${r.id}`}>{r.id}</a>
+          </td>
+          <td>{nameOf(r.from, ctx.lang)}</td>
+          <td>{nameOf(r.to, ctx.lang)}</td>
+          <td>{r.card ? bi(r.card.title, ctx.lang) : r.fairId ? ctx.t('matching.channel.fair') : '—'}</td>
+          <td>{ctx.t(`matching.rstatus.${r.status}`)}</td>
+          <td>{dateTime(ctx, r.expiresAt)}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -420,20 +419,17 @@ export function RequestsPage({ ctx, incoming, outgoing, all }: { ctx: PageCtx; i
       <h1>{ctx.t('matching.page.requests')}</h1>
       <SubNav ctx={ctx} />
       {all ? (
-        <section>
-          <h2>{ctx.t('matching.page.allRequests')}</h2>
-          {all.length ? <RequestTable ctx={ctx} rows={all} /> : <p>{ctx.t('matching.page.none')}</p>}
-        </section>
+        <ListSection ctx={ctx} title={ctx.t('matching.page.allRequests')} count={all.length}>
+          <RequestTable ctx={ctx} rows={all} />
+        </ListSection>
       ) : (
         <>
-          <section>
-            <h2>{ctx.t('matching.page.incoming')}</h2>
-            {incoming.length ? <RequestTable ctx={ctx} rows={incoming} /> : <p>{ctx.t('matching.page.none')}</p>}
-          </section>
-          <section>
-            <h2>{ctx.t('matching.page.outgoing')}</h2>
-            {outgoing.length ? <RequestTable ctx={ctx} rows={outgoing} /> : <p>{ctx.t('matching.page.none')}</p>}
-          </section>
+          <ListSection ctx={ctx} title={ctx.t('matching.page.incoming')} count={incoming.length}>
+            <RequestTable ctx={ctx} rows={incoming} />
+          </ListSection>
+          <ListSection ctx={ctx} title={ctx.t('matching.page.outgoing')} count={outgoing.length}>
+            <RequestTable ctx={ctx} rows={outgoing} />
+          </ListSection>
         </>
       )}
     </>
@@ -477,14 +473,11 @@ export function RequestPage({ ctx, r, canAnswer, canCancel, form, notice }: { ct
       {canAnswer && (
         <section>
           <h2>{ctx.t('matching.page.answer')}</h2>
-          <form method="post" action={`/matching/requests/${r.id}/answer`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={form} />
+          <PostForm ctx={ctx} action={`/matching/requests/${r.id}/answer`} errors={form} submit={ctx.t('matching.page.sendAnswer')}>
             <SelectField ctx={ctx} form={form} name="decision" label={ctx.t('matching.field.decision')} options={[{ value: 'accept', label: ctx.t('matching.page.accept') }, { value: 'decline', label: ctx.t('matching.page.decline') }]} />
             <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
             <TextArea ctx={ctx} form={form} name="note" label={ctx.t('matching.field.answerNote')} />
-            <button type="submit">{ctx.t('matching.page.sendAnswer')}</button>
-          </form>
+          </PostForm>
         </section>
       )}
       {canCancel && <ActionForm ctx={ctx} action={`/matching/requests/${r.id}/cancel`} label={ctx.t('matching.page.withdraw')} secondary />}
@@ -497,39 +490,23 @@ export function RequestPage({ ctx, r, canAnswer, canCancel, form, notice }: { ct
 export function MeetingTable({ ctx, rows, exportBase }: { ctx: PageCtx; rows: MeetingView[]; exportBase?: string }): VNode {
   return (
     <>
-      <div class="table-scroll">
-        <table>
-          <caption class="visually-hidden">{ctx.t('matching.page.meetings')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('matching.field.id')}</th>
-              <th scope="col">{ctx.t('matching.field.companies')}</th>
-              <th scope="col">{ctx.t('matching.field.channel')}</th>
-              <th scope="col">{ctx.t('matching.field.matchingKind')}</th>
-              <th scope="col">{ctx.t('matching.field.status')}</th>
-              <th scope="col">{ctx.t('matching.field.when')}</th>
-              <th scope="col">{ctx.t('matching.field.countsForPlan')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <tr>
-                <td>
-                  <a href={`/matching/meetings/${m.id}`}>{m.id}</a>
-                </td>
-                <td>
-                  {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)}
-                </td>
-                <td>{ctx.t(`matching.channel.${m.channel}`)}</td>
-                <td>{ctx.t(`matching.mkind.${m.kind}`)}</td>
-                <td>{ctx.t(`matching.mstatus.${m.status}`)}</td>
-                <td>{m.heldOn ? date(ctx, m.heldOn) : m.slot ? dateTime(ctx, m.slot.startsAt) : date(ctx, m.plannedOn) || '—'}</td>
-                <td>{m.countsForPlan ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable caption={ctx.t('matching.page.meetings')} columns={['id', 'companies', 'channel', 'matchingKind', 'status', 'when', 'countsForPlan'].map((k) => ctx.t(`matching.field.${k}`))}>
+        {rows.map((m) => (
+          <tr>
+            <td>
+              <a href={`/matching/meetings/${m.id}`}>{m.id}</a>
+            </td>
+            <td>
+              {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)}
+            </td>
+            <td>{ctx.t(`matching.channel.${m.channel}`)}</td>
+            <td>{ctx.t(`matching.mkind.${m.kind}`)}</td>
+            <td>{ctx.t(`matching.mstatus.${m.status}`)}</td>
+            <td>{m.heldOn ? date(ctx, m.heldOn) : m.slot ? dateTime(ctx, m.slot.startsAt) : date(ctx, m.plannedOn) || '—'}</td>
+            <td>{m.countsForPlan ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
+          </tr>
+        ))}
+      </ListTable>
       {exportBase && <ExportLinks ctx={ctx} base={exportBase} />}
     </>
   );
@@ -602,13 +579,10 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
       {m.status === 'planned' && (
         <section>
           <h2>{ctx.t('matching.page.recordHeld')}</h2>
-          <form method="post" action={`/matching/meetings/${m.id}/held`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={forms.held} />
+          <PostForm ctx={ctx} action={`/matching/meetings/${m.id}/held`} errors={forms.held} submit={ctx.t('matching.page.markHeld')}>
             <input type="hidden" name="held" value="1" />
             <TextField ctx={ctx} form={forms.held} name="heldOn" type="date" label={ctx.t('matching.field.heldOn')} />
-            <button type="submit">{ctx.t('matching.page.markHeld')}</button>
-          </form>
+          </PostForm>
           <div class="matching-actions">
             <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/held`} fields={{ held: '0' }} label={ctx.t('matching.page.markNotHeld')} secondary />
             <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/cancel`} label={ctx.t('matching.page.cancelMeeting')} secondary />
@@ -632,13 +606,10 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
               <p>{ctx.t('matching.page.none')}</p>
             )}
             {!staff && (
-              <form method="post" action={`/matching/meetings/${m.id}/rating`} class="stack">
-                <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <FormErrors ctx={ctx} form={forms.rating} />
+              <PostForm ctx={ctx} action={`/matching/meetings/${m.id}/rating`} errors={forms.rating} submit={ctx.t('matching.page.rate')}>
                 <SelectField ctx={ctx} form={forms.rating} name="score" label={ctx.t('matching.field.score')} options={[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: ctx.t('matching.page.stars', { n }) }))} value={myRating ? String(myRating.score) : undefined} />
                 <TextArea ctx={ctx} form={forms.rating} name="comment" label={ctx.t('matching.field.comment')} value={myRating?.comment ?? undefined} />
-                <button type="submit">{ctx.t('matching.page.rate')}</button>
-              </form>
+              </PostForm>
             )}
           </section>
           <section>
@@ -656,13 +627,10 @@ export function MeetingPage({ ctx, m, forms, notice }: { ctx: PageCtx; m: Meetin
               <p>{ctx.t('matching.page.none')}</p>
             )}
             {!staff && (
-              <form method="post" action={`/matching/meetings/${m.id}/outcome`} class="stack">
-                <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <FormErrors ctx={ctx} form={forms.outcome} />
+              <PostForm ctx={ctx} action={`/matching/meetings/${m.id}/outcome`} errors={forms.outcome} submit={ctx.t('matching.page.saveOutcome')}>
                 <SelectField ctx={ctx} form={forms.outcome} name="outcome" label={ctx.t('matching.field.outcome')} options={OUTCOMES.map((o) => ({ value: o, label: ctx.t(`matching.outcome.${o}`) }))} value={myFollowup?.outcome ?? undefined} />
                 <TextArea ctx={ctx} form={forms.outcome} name="note" label={ctx.t('matching.field.note')} value={myFollowup?.note ?? undefined} />
-                <button type="submit">{ctx.t('matching.page.saveOutcome')}</button>
-              </form>
+              </PostForm>
             )}
           </section>
         </>
@@ -703,16 +671,14 @@ export function IntroducePage({ ctx, form }: { ctx: PageCtx; form: FormState }):
       <SubNav ctx={ctx} />
       <p class="lead">{ctx.t('matching.page.introduceLead')}</p>
       <FormErrors ctx={ctx} form={form} />
-      <form method="post" action="/matching/introductions" class="stack matching-form">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <PostForm ctx={ctx} action="/matching/introductions" class="stack matching-form" submit={ctx.t('matching.page.saveIntroduction')}>
         <TextField ctx={ctx} form={form} name="companyA" label={ctx.t('matching.field.companyA')} hint={ctx.t('matching.field.companyIdHint')} required />
         <TextField ctx={ctx} form={form} name="companyB" label={ctx.t('matching.field.companyB')} hint={ctx.t('matching.field.companyIdHint')} required />
         <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.matchingKind')} options={mkindOptions(ctx)} />
         <TextField ctx={ctx} form={form} name="plannedOn" type="date" label={ctx.t('matching.field.plannedOn')} />
         <TextArea ctx={ctx} form={form} name="note" label={ctx.t('matching.field.note')} />
         <SelectField ctx={ctx} form={form} name="arrangedByCity" label={ctx.t('matching.field.arrangedBy')} options={[{ value: '1', label: ctx.t('matching.channel.staff') }, { value: '0', label: ctx.t('matching.channel.other') }]} />
-        <button type="submit">{ctx.t('matching.page.saveIntroduction')}</button>
-      </form>
+      </PostForm>
     </>
   );
 }
@@ -721,38 +687,24 @@ export function IntroducePage({ ctx, form }: { ctx: PageCtx; form: FormState }):
 
 function FairTable({ ctx, rows }: { ctx: PageCtx; rows: FairView[] }): VNode {
   return (
-    <div class="table-scroll">
-      <table>
-        <caption class="visually-hidden">{ctx.t('matching.page.fairs')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ctx.t('matching.field.fairName')}</th>
-            <th scope="col">{ctx.t('matching.field.dates')}</th>
-            <th scope="col">{ctx.t('matching.field.status')}</th>
-            <th scope="col">{ctx.t('matching.field.participants')}</th>
-            <th scope="col">{ctx.t('matching.field.meetingsPlaced')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((f) => (
-            <tr>
-              <td>
-                <a href={`/matching/fairs/${f.id}`}>{f.name[ctx.lang]}</a>
-              </td>
-              <td>
-                {date(ctx, f.startsOn)}
-                {f.endsOn !== f.startsOn ? ` – ${date(ctx, f.endsOn)}` : ''}
-              </td>
-              <td>{ctx.t(`matching.fstatus.${f.status}`)}</td>
-              <td>{f.counts.participants}</td>
-              <td>
-                {f.counts.placed} / {f.counts.meetings}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable caption={ctx.t('matching.page.fairs')} columns={['fairName', 'dates', 'status', 'participants', 'meetingsPlaced'].map((k) => ctx.t(`matching.field.${k}`))}>
+      {rows.map((f) => (
+        <tr>
+          <td>
+            <a href={`/matching/fairs/${f.id}`}>{f.name[ctx.lang]}</a>
+          </td>
+          <td>
+            {date(ctx, f.startsOn)}
+            {f.endsOn !== f.startsOn ? ` – ${date(ctx, f.endsOn)}` : ''}
+          </td>
+          <td>{ctx.t(`matching.fstatus.${f.status}`)}</td>
+          <td>{f.counts.participants}</td>
+          <td>
+            {f.counts.placed} / {f.counts.meetings}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -779,8 +731,7 @@ export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): 
       <h1>{ctx.t('matching.page.newFair')}</h1>
       <SubNav ctx={ctx} />
       <FormErrors ctx={ctx} form={form} />
-      <form method="post" action="/matching/fairs" class="stack matching-form">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <PostForm ctx={ctx} action="/matching/fairs" class="stack matching-form" submit={ctx.t('matching.page.createFair')}>
         <TextField ctx={ctx} form={form} name="nameJa" label={ctx.t('matching.field.fairNameJa')} required />
         <TextField ctx={ctx} form={form} name="nameEn" label={ctx.t('matching.field.fairNameEn')} required />
         <SelectField ctx={ctx} form={form} name="kind" label={ctx.t('matching.field.matchingKind')} options={mkindOptions(ctx)} />
@@ -800,8 +751,7 @@ export function FairFormPage({ ctx, form }: { ctx: PageCtx; form: FormState }): 
         ))}
         <TextArea ctx={ctx} form={form} name="tables" label={ctx.t('matching.field.tables')} hint={ctx.t('matching.field.tablesHint')} required />
         <SelectField ctx={ctx} form={form} name="status" label={ctx.t('matching.field.status')} options={(['draft', 'open'] as const).map((s) => ({ value: s, label: ctx.t(`matching.fstatus.${s}`) }))} />
-        <button type="submit">{ctx.t('matching.page.createFair')}</button>
-      </form>
+      </PostForm>
     </>
   );
 }
@@ -868,8 +818,7 @@ export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: {
         <>
           <section>
             <h2>{ctx.t('matching.page.availability')}</h2>
-            <form method="post" action={`/matching/fairs/${fair.id}/availability`} class="stack">
-              <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <PostForm ctx={ctx} action={`/matching/fairs/${fair.id}/availability`} submit={ctx.t('matching.page.save')}>
               <CheckboxGroup
                 ctx={ctx}
                 listClass={CHECK_COLUMNS}
@@ -878,70 +827,47 @@ export function FairPage({ ctx, fair, unavailable, forms, notice, myCompany }: {
                 options={fair.sessions.flatMap((s) => s.slots.map((x) => ({ value: String(x.id), label: `${date(ctx, s.date)} ${time(x.startsAt)}–${time(x.endsAt)}` })))}
                 checked={unavailable.map(String)}
               />
-              <button type="submit">{ctx.t('matching.page.save')}</button>
-            </form>
+            </PostForm>
           </section>
           {fair.requestsOpen && (
             <section>
               <h2>{ctx.t('matching.page.requestMeeting')}</h2>
-              <form method="post" action={`/matching/fairs/${fair.id}/requests`} class="stack">
-                <input type="hidden" name="_csrf" value={ctx.csrf} />
-                <FormErrors ctx={ctx} form={forms.request} />
+              <PostForm ctx={ctx} action={`/matching/fairs/${fair.id}/requests`} errors={forms.request} submit={ctx.t('matching.page.sendRequest')}>
                 <SelectField ctx={ctx} form={forms.request} name="toCompanyId" label={ctx.t('matching.field.to')} options={others.map((p) => ({ value: String(p.company.id), label: `${nameOf(p.company, ctx.lang)} (${p.group})` }))} required />
                 <TextArea ctx={ctx} form={forms.request} name="message" label={ctx.t('matching.field.message')} required />
-                <button type="submit">{ctx.t('matching.page.sendRequest')}</button>
-              </form>
+              </PostForm>
             </section>
           )}
         </>
       )}
       <section>
         <h2>{ctx.t('matching.field.participants')}</h2>
-        <div class="table-scroll">
-          <table>
-            <caption class="visually-hidden">{ctx.t('matching.field.participants')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ctx.t('matching.field.company')}</th>
-                <th scope="col">{ctx.t('matching.field.country')}</th>
-                <th scope="col">{ctx.t('matching.field.group')}</th>
-                {staff && <th scope="col">{ctx.t('matching.page.agenda')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {fair.participants.map((p) => (
-                <tr>
-                  <td>{nameOf(p.company, ctx.lang)}</td>
-                  <td>{p.company.country}</td>
-                  <td>{p.group}</td>
-                  {staff && (
-                    <td>
-                      <a href={`/matching/fairs/${fair.id}/agenda?companyId=${p.company.id}`}>{ctx.t('matching.page.agenda')}</a>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable caption={ctx.t('matching.field.participants')} columns={[...['company', 'country', 'group'].map((k) => ctx.t(`matching.field.${k}`)), ...(staff ? [ctx.t('matching.page.agenda')] : [])]}>
+          {fair.participants.map((p) => (
+            <tr>
+              <td>{nameOf(p.company, ctx.lang)}</td>
+              <td>{p.company.country}</td>
+              <td>{p.group}</td>
+              {staff && (
+                <td>
+                  <a href={`/matching/fairs/${fair.id}/agenda?companyId=${p.company.id}`}>{ctx.t('matching.page.agenda')}</a>
+                </td>
+              )}
+            </tr>
+          ))}
+        </ListTable>
         <p>{fair.rules.length ? ctx.t('matching.page.rulesAre', { rules: fair.rules.map((r) => `${r.a} ↔ ${r.b}`).join(', ') }) : ctx.t('matching.page.noRules')}</p>
       </section>
       {staff && (
         <section>
           <h2>{ctx.t('matching.page.manageFair')}</h2>
-          <form method="post" action={`/matching/fairs/${fair.id}/participants`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={forms.participant} />
+          <PostForm ctx={ctx} action={`/matching/fairs/${fair.id}/participants`} errors={forms.participant} submit={ctx.t('matching.page.addParticipant')}>
             <TextField ctx={ctx} form={forms.participant} name="companyId" label={ctx.t('matching.field.companyId')} hint={ctx.t('matching.field.companyIdHint')} required />
             <TextField ctx={ctx} form={forms.participant} name="group" label={ctx.t('matching.field.group')} hint={ctx.t('matching.field.groupHint')} />
-            <button type="submit">{ctx.t('matching.page.addParticipant')}</button>
-          </form>
-          <form method="post" action={`/matching/fairs/${fair.id}/rules`} class="stack">
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <FormErrors ctx={ctx} form={forms.rules} />
+          </PostForm>
+          <PostForm ctx={ctx} action={`/matching/fairs/${fair.id}/rules`} errors={forms.rules} submit={ctx.t('matching.page.saveRules')}>
             <TextArea ctx={ctx} form={forms.rules} name="rules" label={ctx.t('matching.field.rules')} hint={ctx.t('matching.field.rulesHint')} value={fair.rules.map((r) => `${r.a}, ${r.b}`).join('\n')} />
-            <button type="submit">{ctx.t('matching.page.saveRules')}</button>
-          </form>
+          </PostForm>
           <div class="matching-actions">
             {(['draft', 'open', 'closed'] as const)
               .filter((s) => s !== fair.status)
@@ -1021,10 +947,9 @@ export function SchedulePage({ ctx, fair, meetings, unplaced, result, clash, not
       </form>
       <p class="field-hint">{ctx.t('matching.page.schedulerHint')}</p>
       <ExportLinks ctx={ctx} base={`/matching/fairs/${fair.id}/schedule/export`} />
-      <section>
-        <h2>{ctx.t('matching.page.unplaced', { n: unplaced.length })}</h2>
-        {unplaced.length ? <UnplacedList ctx={ctx} rows={unplaced} fair={fair} /> : <p>{ctx.t('matching.page.none')}</p>}
-      </section>
+      <ListSection ctx={ctx} title={ctx.t('matching.page.unplaced', { n: unplaced.length })} count={unplaced.length}>
+        <UnplacedList ctx={ctx} rows={unplaced} fair={fair} />
+      </ListSection>
       {fair.sessions.flatMap((s) =>
         s.slots.map((slot) => {
           const rows = (bySlot.get(slot.id) ?? []).sort((x, y) => (x.table?.name ?? '').localeCompare(y.table?.name ?? '', undefined, { numeric: true }));
@@ -1034,43 +959,28 @@ export function SchedulePage({ ctx, fair, meetings, unplaced, result, clash, not
                 {date(ctx, s.date)} {time(slot.startsAt)}–{time(slot.endsAt)} ({rows.length}/{fair.tables.length})
               </h2>
               {rows.length ? (
-                <div class="table-scroll">
-                  <table>
-                    <caption class="visually-hidden">
-                      {date(ctx, s.date)} {time(slot.startsAt)}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{ctx.t('matching.field.table')}</th>
-                        <th scope="col">{ctx.t('matching.field.companies')}</th>
-                        <th scope="col">{ctx.t('matching.field.locked')}</th>
-                        <th scope="col">{ctx.t('matching.page.actions')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((m) => (
-                        <tr>
-                          <td>{m.table?.name}</td>
-                          <td>
-                            <a href={`/matching/meetings/${m.id}`}>{m.id}</a> {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)} · {ctx.t(`matching.mstatus.${m.status}`)}
-                          </td>
-                          <td>{m.locked ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
-                          <td>
-                            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/lock`} fields={{ locked: m.locked ? '0' : '1' }} label={m.locked ? ctx.t('matching.page.unlock') : ctx.t('matching.page.lock')} secondary />
-                            <MoveForm ctx={ctx} fair={fair} meetingId={m.id} />
-                            {m.status === 'planned' && Date.parse(slot.startsAt) <= now && (
-                              <>
-                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '1' }} label={ctx.t('matching.page.bothCame')} />
-                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '0' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[0], ctx.lang) })} secondary />
-                                <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '0', b: '1' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[1], ctx.lang) })} secondary />
-                              </>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <ListTable caption={`${date(ctx, s.date)} ${time(slot.startsAt)}`} columns={[ctx.t('matching.field.table'), ctx.t('matching.field.companies'), ctx.t('matching.field.locked'), ctx.t('matching.page.actions')]}>
+                  {rows.map((m) => (
+                    <tr>
+                      <td>{m.table?.name}</td>
+                      <td>
+                        <a href={`/matching/meetings/${m.id}`}>{m.id}</a> {nameOf(m.companies[0], ctx.lang)} × {nameOf(m.companies[1], ctx.lang)} · {ctx.t(`matching.mstatus.${m.status}`)}
+                      </td>
+                      <td>{m.locked ? ctx.t('matching.page.yes') : ctx.t('matching.page.no')}</td>
+                      <td>
+                        <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/lock`} fields={{ locked: m.locked ? '0' : '1' }} label={m.locked ? ctx.t('matching.page.unlock') : ctx.t('matching.page.lock')} secondary />
+                        <MoveForm ctx={ctx} fair={fair} meetingId={m.id} />
+                        {m.status === 'planned' && Date.parse(slot.startsAt) <= now && (
+                          <>
+                            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '1' }} label={ctx.t('matching.page.bothCame')} />
+                            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '1', b: '0' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[0], ctx.lang) })} secondary />
+                            <ActionForm ctx={ctx} action={`/matching/meetings/${m.id}/attendance`} fields={{ a: '0', b: '1' }} label={ctx.t('matching.page.onlyCame', { name: nameOf(m.companies[1], ctx.lang) })} secondary />
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </ListTable>
               ) : (
                 <p>{ctx.t('matching.page.none')}</p>
               )}
@@ -1238,13 +1148,11 @@ export function SettingsPage({ ctx, form, notice }: { ctx: PageCtx; form: FormSt
       <SubNav ctx={ctx} />
       <Notice text={notice} />
       <FormErrors ctx={ctx} form={form} />
-      <form method="post" action="/matching/settings" class="stack">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <PostForm ctx={ctx} action="/matching/settings" submit={ctx.t('matching.page.save')}>
         <TextField ctx={ctx} form={form} name="requestExpiryDays" type="number" min={1} max={90} label={ctx.t('matching.field.requestExpiryDays')} />
         <TextField ctx={ctx} form={form} name="followUpMonths" type="number" min={1} max={24} label={ctx.t('matching.field.followUpMonths')} />
         <TextField ctx={ctx} form={form} name="cardLifetimeDays" type="number" min={7} max={730} label={ctx.t('matching.field.cardLifetimeDays')} />
-        <button type="submit">{ctx.t('matching.page.save')}</button>
-      </form>
+      </PostForm>
     </>
   );
 }
