@@ -4,18 +4,10 @@
  * share of participant-slots marked unavailable. Seeded, so every run sees the same fair.
  */
 import type { ScheduleInput, SchedMeeting, SchedSlot } from '../src/matching/scheduler.js';
+import { rng } from './util.js';
 
-/** mulberry32: a small, fast, seeded generator (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the fairs are drawn with (tests import it from here). */
+export { rng };
 
 export interface FairShape {
   participants: number;
